@@ -1,0 +1,27 @@
+package dev.netpolc.backend;
+
+import dev.netpolc.backend.iptables.IptablesBackend;
+import dev.netpolc.ir.Family;
+import java.util.List;
+import java.util.Optional;
+
+/** The registry of backends, in the order {@code --help} lists them. */
+public final class Backends {
+
+    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4));
+
+    private Backends() {}
+
+    public static List<Backend> all() {
+        return ALL;
+    }
+
+    public static Optional<Backend> byName(String name) {
+        return ALL.stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+
+    /** The target used when none is named. */
+    public static Backend defaultBackend() {
+        return ALL.get(0);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.netpolc.backend.iptables;
+
+import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Policy;
+import dev.netpolc.ir.Protocol;
+import dev.netpolc.ir.PublishedPort;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules Docker 18.03 to 27 create for bridge networks, for one address family: the user chain,
+ * two-stage isolation between networks, a FORWARD block per bridge, icc, internal networks,
+ * masquerade or SNAT, and published ports (DNAT, ACCEPT, hairpin MASQUERADE).
+ *
+ * <p>Docker inserts each network's rules at the top of their chain, so on a fresh daemon the
+ * newest network comes first; netpolc writes networks in reverse declaration order to match a
+ * daemon that created them in declaration order. Published ports are appended, so they follow
+ * declaration order. Non-bridge drivers get no rules, as in Docker.
+ */
+final class DockerLayout {
+
+    private final Policy policy;
+    private final Family family;
+    private final String docker;
+    private final String stage1;
+    private final String stage2;
+    private final String user;
+    private final boolean proxy;
+    private final Map<String, Network> networks;
+
+    DockerLayout(Policy policy, Family family) {
+        this.policy = policy;
+        this.family = family;
+        String prefix = policy.settings().chainPrefix();
+        this.docker = prefix;
+        this.stage1 = prefix + "-ISOLATION-STAGE-1";
+        this.stage2 = prefix + "-ISOLATION-STAGE-2";
+        this.user = prefix + "-USER";
+        this.proxy = policy.settings().userlandProxy();
+        this.networks = policy.networksByName();
+    }
+
+    Ruleset build() {
+        List<Network> bridges = new ArrayList<>();
+        for (Network n : policy.networks()) {
+            if (n.isBridge() && n.subnet(family).isPresent()) {
+                bridges.add(n);
+            }
+        }
+        List<Network> newestFirst = new ArrayList<>(bridges);
+        Collections.reverse(newestFirst);
+        List<PublishedPort> ports = new ArrayList<>();
+        for (Container c : policy.containers()) {
+            for (PublishedPort p : c.published()) {
+                if (p.family() == family) {
+                    ports.add(p);
+                }
+            }
+        }
+        Ruleset rs = new Ruleset();
+        filter(rs.table("filter"), bridges, newestFirst, ports);
+        nat(rs.table("nat"), newestFirst, ports);
+        if (ports.stream().anyMatch(p -> p.protocol() == Protocol.SCTP)) {
+            mangle(rs.table("mangle"), ports);
+        }
+        return rs;
+    }
+
+    private void filter(Ruleset.Table t, List<Network> bridges, List<Network> newestFirst, List<PublishedPort> ports) {
+        t.chain("INPUT", "ACCEPT").chain("FORWARD", policy.settings().forwardPolicy().name()).chain("OUTPUT", "ACCEPT");
+        t.chain(docker, "-").chain(stage1, "-").chain(stage2, "-").chain(user, "-");
+
+        t.add(Rule.in("FORWARD").jump(user));
+        if (!bridges.isEmpty()) {
+            t.add(Rule.in("FORWARD").jump(stage1));
+        }
+        for (Network n : newestFirst) {
+            String br = n.bridgeName();
+            if (n.internal()) {
+                if (n.icc()) {
+                    t.add(Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+                }
+                continue;
+            }
+            t.add(Rule.in("FORWARD").outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
+            t.add(Rule.in("FORWARD").outInterface(br).jump(docker));
+            t.add(Rule.in("FORWARD").inInterface(br).notOutInterface(br).jump("ACCEPT"));
+            if (n.icc()) {
+                t.add(Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+            }
+        }
+        // Docker appends the icc DROP, so it comes after the accepting rules of every bridge.
+        for (Network n : bridges) {
+            if (!n.icc()) {
+                t.add(Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+            }
+        }
+        for (PublishedPort p : ports) {
+            String br = bridgeOf(p);
+            t.add(Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
+                    .destinationPort(p.protocol().keyword(), p.containerPort()).jump("ACCEPT"));
+        }
+        for (Network n : newestFirst) {
+            String br = n.bridgeName();
+            if (n.internal()) {
+                String subnet = n.subnet(family).orElseThrow().cidr().toString();
+                t.add(Rule.in(stage1).notSource(subnet).outInterface(br).jump("DROP"));
+                t.add(Rule.in(stage1).notDestination(subnet).inInterface(br).jump("DROP"));
+            } else {
+                t.add(Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
+            }
+        }
+        t.add(Rule.in(stage1).jump("RETURN"));
+        for (Network n : newestFirst) {
+            if (!n.internal()) {
+                t.add(Rule.in(stage2).outInterface(n.bridgeName()).jump("DROP"));
+            }
+        }
+        t.add(Rule.in(stage2).jump("RETURN"));
+        t.add(Rule.in(user).jump("RETURN"));
+    }
+
+    private void nat(Ruleset.Table t, List<Network> newestFirst, List<PublishedPort> ports) {
+        t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("OUTPUT", "ACCEPT").chain("POSTROUTING", "ACCEPT");
+        t.chain(docker, "-");
+        List<Network> external = newestFirst.stream().filter(n -> !n.internal()).toList();
+        // Docker adds the jumps to its nat chain with the first network that is not internal.
+        if (!external.isEmpty()) {
+            t.add(Rule.in("PREROUTING").match("-m addrtype --dst-type LOCAL").jump(docker));
+            Rule output = Rule.in("OUTPUT");
+            if (proxy) {
+                output.notDestination(family == Family.IPV4 ? "127.0.0.0/8" : "::1/128");
+            }
+            t.add(output.match("-m addrtype --dst-type LOCAL").jump(docker));
+        }
+        for (Network n : external) {
+            String br = n.bridgeName();
+            String translate = n.snatSource() != null && family == Family.IPV4
+                    ? "SNAT --to-source " + n.snatSource().text() : "MASQUERADE";
+            if (!proxy) {
+                t.add(Rule.in("POSTROUTING").outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
+            }
+            if (n.masquerade()) {
+                t.add(Rule.in("POSTROUTING").source(n.subnet(family).orElseThrow().cidr().toString())
+                        .notOutInterface(br).jump(translate));
+            }
+        }
+        for (PublishedPort p : ports) {
+            String cip = p.containerAddress().hostCidr();
+            t.add(Rule.in("POSTROUTING").source(cip).destination(cip)
+                    .destinationPort(p.protocol().keyword(), p.containerPort()).jump("MASQUERADE"));
+        }
+        for (Network n : external) {
+            if (n.masquerade() && proxy) {
+                t.add(Rule.in(docker).inInterface(n.bridgeName()).jump("RETURN"));
+            }
+        }
+        for (PublishedPort p : ports) {
+            Rule dnat = Rule.in(docker);
+            if (p.hostAddress() != null) {
+                dnat.destination(p.hostAddress().hostCidr());
+            }
+            if (proxy) {
+                dnat.notInInterface(bridgeOf(p));
+            }
+            t.add(dnat.destinationPort(p.protocol().keyword(), p.hostPort())
+                    .jump("DNAT --to-destination " + p.containerAddress().withPort(p.containerPort())));
+        }
+    }
+
+    /** Docker fills SCTP checksums that a veth may leave to hardware which is not there. */
+    private void mangle(Ruleset.Table t, List<PublishedPort> ports) {
+        t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("FORWARD", "ACCEPT").chain("OUTPUT", "ACCEPT")
+                .chain("POSTROUTING", "ACCEPT");
+        for (PublishedPort p : ports) {
+            if (p.protocol() == Protocol.SCTP) {
+                t.add(Rule.in("POSTROUTING").sourcePort("sctp", p.containerPort()).jump("CHECKSUM --checksum-fill"));
+            }
+        }
+    }
+
+    private String bridgeOf(PublishedPort p) {
+        return networks.get(p.network()).bridgeName();
+    }
+}

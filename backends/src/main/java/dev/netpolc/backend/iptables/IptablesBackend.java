@@ -1,0 +1,38 @@
+package dev.netpolc.backend.iptables;
+
+import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Templates;
+import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Policy;
+import java.util.Map;
+
+/** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout. */
+public final class IptablesBackend implements Backend {
+
+    private final Family family;
+
+    public IptablesBackend(Family family) {
+        this.family = family;
+    }
+
+    @Override
+    public String name() {
+        return family == Family.IPV4 ? "iptables" : "ip6tables";
+    }
+
+    @Override
+    public String description() {
+        return (family == Family.IPV4 ? "an iptables-restore" : "an ip6tables-restore")
+                + " script in Docker's layout (filter and nat tables)";
+    }
+
+    /** The rules as data, for tests and tools that inspect them. */
+    public Ruleset ruleset(Policy policy) {
+        return new DockerLayout(policy, family).build();
+    }
+
+    @Override
+    public String render(Policy policy) {
+        return Templates.render("iptables.ftl", Map.of("tables", ruleset(policy).views()));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.netpolc.cli;
+
+import dev.netpolc.compiler.diag.Suggest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The netpolc program. {@link #run} takes its streams and returns an exit code, so tests call it
+ * directly; only {@link #main} exits the JVM.
+ */
+public final class Main {
+
+    private static final List<Command> COMMANDS = List.of(new CompileCommand());
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int code = run(args, System.in, out, err, Path.of("").toAbsolutePath());
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs netpolc with the given arguments and streams; returns the exit code. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
+        Io io = new Io(in, out, err, cwd);
+        try {
+            return dispatch(args, io);
+        } catch (UsageException e) {
+            err.println("netpolc: " + e.getMessage());
+            err.println("Try 'netpolc --help' for more information.");
+            return ExitCode.USAGE;
+        } catch (RuntimeException | Error e) {
+            err.println("netpolc: internal error: " + e);
+            if (System.getenv("NETPOLC_DEBUG") != null) {
+                e.printStackTrace(err);
+            } else {
+                err.println("netpolc: this is a bug in netpolc; set NETPOLC_DEBUG=1 to see where it happened");
+            }
+            return ExitCode.IO_OR_INTERNAL;
+        }
+    }
+
+    private static int dispatch(String[] args, Io io) throws UsageException {
+        if (args.length == 0) {
+            io.err().print(overview());
+            return ExitCode.USAGE;
+        }
+        String first = args[0];
+        switch (first) {
+            case "-h":
+            case "--help":
+                io.out().print(overview());
+                return ExitCode.OK;
+            case "-V":
+            case "--version":
+                io.out().println("netpolc " + version());
+                return ExitCode.OK;
+            case "help":
+                if (args.length == 1) {
+                    io.out().print(overview());
+                    return ExitCode.OK;
+                }
+                io.out().print(help(command(args[1])));
+                return ExitCode.OK;
+            default:
+                break;
+        }
+        Command command = command(first);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(command.options(), rest, false);
+        } catch (ParseException e) {
+            throw new UsageException(command.name() + ": " + lowerFirst(e.getMessage()));
+        }
+        if (line.hasOption("help")) {
+            io.out().print(help(command));
+            return ExitCode.OK;
+        }
+        return command.run(line, io);
+    }
+
+    private static Command command(String name) throws UsageException {
+        for (Command c : COMMANDS) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        String hint = Suggest.closest(name, COMMANDS.stream().map(Command::name).toList())
+                .map(c -> "; did you mean '" + c + "'?").orElse("");
+        throw new UsageException("unknown command '" + name + "'" + hint);
+    }
+
+    static String overview() {
+        StringBuilder b = new StringBuilder();
+        b.append("netpolc ").append(version()).append(": a compiler for container network policy\n\n");
+        b.append("usage: netpolc COMMAND [OPTIONS] POLICY\n");
+        b.append("       netpolc help COMMAND | --help | --version\n\n");
+        b.append("commands:\n");
+        for (Command c : COMMANDS) {
+            b.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+        }
+        b.append("\nexit codes: 0 ok, 1 the policy has errors, 2 usage, 3 I/O or internal error\n");
+        b.append("Run 'netpolc help COMMAND' for a command's options.\n");
+        return b.toString().replace("\r\n", "\n");
+    }
+
+    static String help(Command c) {
+        StringWriter w = new StringWriter();
+        PrintWriter pw = new PrintWriter(w);
+        HelpFormatter f = new HelpFormatter();
+        f.setWidth(100);
+        f.printHelp(pw, 100, "netpolc " + c.synopsis(), c.summary() + "\n\noptions:", c.options(), 2, 2,
+                "\n" + c.details(), false);
+        pw.flush();
+        return w.toString().replace("\r\n", "\n");
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    private static String lowerFirst(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.netpolc.compiler;
+
+import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Include;
+import dev.netpolc.compiler.ast.ParsedFile;
+import dev.netpolc.compiler.diag.Diagnostics;
+import dev.netpolc.compiler.diag.Suggest;
+import dev.netpolc.compiler.parse.PolicyParser;
+import dev.netpolc.compiler.parse.PolicyParser.UnsupportedItem;
+import dev.netpolc.ir.Diagnostic;
+import dev.netpolc.ir.Diagnostic.Note;
+import dev.netpolc.ir.DiagnosticCode;
+import dev.netpolc.ir.SourceSpan;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a policy and the files it includes, parses each, and returns the declarations in order,
+ * each include expanded where it stands. A file included twice is read once; a file that includes
+ * itself (through any chain) is an error.
+ */
+final class PolicyLoader {
+
+    /** How deep includes may nest before the loader stops. */
+    static final int MAX_INCLUDE_DEPTH = 64;
+
+    private static final List<String> STATEMENTS = List.of("network", "container", "settings", "include");
+
+    private final Diagnostics diags;
+    private final Map<String, String> sources = new LinkedHashMap<>();
+    private final List<Block> blocks = new ArrayList<>();
+    private final Set<Path> loaded = new HashSet<>();
+    private final Deque<Path> stack = new ArrayDeque<>();
+
+    PolicyLoader(Diagnostics diags) {
+        this.diags = diags;
+    }
+
+    /** File names (as displayed) to their text, in the order they were read. */
+    Map<String, String> sources() {
+        return sources;
+    }
+
+    List<Block> blocks() {
+        return blocks;
+    }
+
+    /** Loads the main file's text; includes are resolved against {@code baseDir}. */
+    void loadMain(String displayName, String text, Path realPath, Path baseDir) {
+        if (realPath != null) {
+            loaded.add(realPath);
+            stack.push(realPath);
+        }
+        parseAndExpand(displayName, text, baseDir, 0);
+        if (realPath != null) {
+            stack.pop();
+        }
+    }
+
+    private void parseAndExpand(String displayName, String text, Path baseDir, int depth) {
+        sources.put(displayName, text);
+        ParsedFile file = PolicyParser.parse(displayName, text, diags);
+        for (Object item : file.items()) {
+            if (item instanceof Block) {
+                blocks.add((Block) item);
+            } else if (item instanceof Include) {
+                include((Include) item, displayName, baseDir, depth);
+            } else if (item instanceof UnsupportedItem) {
+                unsupported((UnsupportedItem) item);
+            }
+        }
+    }
+
+    private void unsupported(UnsupportedItem u) {
+        if (u.rule()) {
+            diags.report(DiagnosticCode.RULES_NOT_AVAILABLE, u.span(),
+                    "policy rules ('" + u.word() + "') are not available in this version of netpolc",
+                    Note.note("'allow', 'deny', 'reject' and 'log' are reserved for them"),
+                    Note.help("remove the rule; Docker's isolation between networks and 'icc' still apply"));
+            return;
+        }
+        List<Note> notes = new ArrayList<>();
+        Suggest.didYouMean(u.word(), STATEMENTS).ifPresent(notes::add);
+        notes.add(Note.help("a policy holds network, container, settings and include statements"));
+        diags.add(new Diagnostic(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.UNKNOWN_STATEMENT.defaultSeverity(),
+                u.span(), "unknown statement '" + u.word() + "'", notes));
+    }
+
+    private void include(Include inc, String fromName, Path baseDir, int depth) {
+        String target = inc.path().text();
+        SourceSpan span = inc.path().span();
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            diags.report(DiagnosticCode.INCLUDE_NOT_FOUND, span, "include needs a file name",
+                    Note.help("write include \"other.net\""));
+            return;
+        }
+        if (depth + 1 > MAX_INCLUDE_DEPTH) {
+            diags.report(DiagnosticCode.INCLUDE_TOO_DEEP, span, "includes are nested more than " + MAX_INCLUDE_DEPTH + " deep",
+                    Note.help("flatten the chain of includes"));
+            return;
+        }
+        Path path;
+        try {
+            path = baseDir.resolve(target).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            diags.report(DiagnosticCode.INCLUDE_NOT_FOUND, span, "'" + target + "' is not a valid file name");
+            return;
+        }
+        Path real;
+        byte[] bytes;
+        try {
+            real = path.toRealPath();
+            if (Files.isDirectory(real)) {
+                diags.report(DiagnosticCode.INCLUDE_NOT_FOUND, span, "cannot include '" + target + "': it is a directory",
+                        Note.help("name a policy file"));
+                return;
+            }
+            if (stack.contains(real)) {
+                diags.report(DiagnosticCode.INCLUDE_CYCLE, span, "'" + target + "' is already being included: this is a cycle",
+                        Note.note("include chain: " + chain(real)), Note.help("remove one of the includes in the cycle"));
+                return;
+            }
+            if (!loaded.add(real)) {
+                return;
+            }
+            bytes = Files.readAllBytes(real);
+        } catch (IOException | SecurityException e) {
+            diags.report(DiagnosticCode.INCLUDE_NOT_FOUND, span, "cannot read included file '" + target + "'"
+                    + reason(e), Note.note("included files are looked up relative to the including file, "
+                            + (fromName.equals("<stdin>") ? "here the current directory" : "'" + fromName + "'")));
+            return;
+        }
+        String displayName = display(fromName, target);
+        String text = decode(bytes, displayName);
+        if (text == null) {
+            return;
+        }
+        stack.push(real);
+        parseAndExpand(displayName, text, real.getParent(), depth + 1);
+        stack.pop();
+    }
+
+    private String chain(Path again) {
+        List<String> names = new ArrayList<>();
+        stack.descendingIterator().forEachRemaining(p -> names.add(p.getFileName().toString()));
+        names.add(again.getFileName().toString());
+        return String.join(" -> ", names);
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return ": no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return ": permission denied";
+        }
+        return e.getMessage() == null ? "" : ": " + e.getMessage();
+    }
+
+    /** The include's name as a user would type it: relative to where the including file was named. */
+    private static String display(String fromName, String target) {
+        if (target.startsWith("/") || fromName.startsWith("<")) {
+            return target;
+        }
+        Path parent = Path.of(fromName).getParent();
+        return (parent == null ? Path.of(target) : parent.resolve(target)).normalize().toString();
+    }
+
+    /** Decodes UTF-8 strictly; an invalid byte is reported with its line and column, and gives null. */
+    String decode(byte[] bytes, String displayName) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            int bad = firstInvalidUtf8(bytes);
+            int line = 1;
+            int col = 1;
+            int i = 0;
+            String good = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+            for (; i < good.length(); i++) {
+                if (good.charAt(i) == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            sources.put(displayName, good);
+            diags.report(DiagnosticCode.INVALID_ENCODING, new SourceSpan(displayName, line, col, 1),
+                    String.format("byte 0x%02x is not valid UTF-8", bytes[bad] & 0xff),
+                    Note.help("save the file as UTF-8"));
+            return null;
+        }
+    }
+
+    private static int firstInvalidUtf8(byte[] b) {
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            int n = c < 0x80 ? 0 : (c >= 0xc2 && c <= 0xdf) ? 1 : (c >= 0xe0 && c <= 0xef) ? 2 : (c >= 0xf0 && c <= 0xf4) ? 3 : -1;
+            if (n < 0) {
+                return i;
+            }
+            for (int k = 1; k <= n; k++) {
+                if (i + k >= b.length || (b[i + k] & 0xc0) != 0x80) {
+                    return i;
+                }
+            }
+            String s = new String(b, i, n + 1, StandardCharsets.UTF_8);
+            if (s.contains("\uFFFD")) {
+                return i;
+            }
+            i += n + 1;
+        }
+        return Math.max(0, b.length - 1);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.netpolc.compiler.ast;
+
+import dev.netpolc.ir.SourceSpan;
+import java.util.List;
+
+/**
+ * A declaration with a block: {@code network NAME {...}}, {@code container NAME {...}} or
+ * {@code settings {...}} (then {@code name} is null).
+ */
+public record Block(Kind kind, SourceSpan keywordSpan, Value name, List<Attr> attrs) {
+
+    /** The kinds of block a policy has. */
+    public enum Kind {
+        NETWORK("network"),
+        CONTAINER("container"),
+        SETTINGS("settings");
+
+        private final String keyword;
+
+        Kind(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    public Block {
+        attrs = List.copyOf(attrs);
+    }
+
+    /** Where the declaration is best pointed at: its name, or its keyword for settings. */
+    public SourceSpan span() {
+        return name != null ? name.span() : keywordSpan;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.netpolc.compiler.parse;
+
+import dev.netpolc.compiler.ast.Attr;
+import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Include;
+import dev.netpolc.compiler.ast.ParsedFile;
+import dev.netpolc.compiler.ast.Value;
+import dev.netpolc.compiler.diag.Diagnostics;
+import dev.netpolc.grammar.NetPolicyBaseVisitor;
+import dev.netpolc.grammar.NetPolicyLexer;
+import dev.netpolc.grammar.NetPolicyParser;
+import dev.netpolc.grammar.NetPolicyParser.AttachOptionContext;
+import dev.netpolc.grammar.NetPolicyParser.AttributeContext;
+import dev.netpolc.grammar.NetPolicyParser.ValueContext;
+import dev.netpolc.ir.Diagnostic.Note;
+import dev.netpolc.ir.DiagnosticCode;
+import dev.netpolc.ir.SourceSpan;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Turns the text of one policy file into a {@link ParsedFile}, reporting every lexical and
+ * syntax error as a diagnostic. ANTLR's console listeners are removed: nothing is printed.
+ */
+public final class PolicyParser {
+
+    private PolicyParser() {}
+
+    public static ParsedFile parse(String fileName, String text, Diagnostics diags) {
+        NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
+        lexer.removeErrorListeners();
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill();
+        for (Token t : tokens.getTokens()) {
+            if (t.getType() == NetPolicyLexer.UNEXPECTED_CHAR) {
+                diags.report(DiagnosticCode.UNEXPECTED_CHARACTER, span(fileName, t),
+                        "unexpected character " + printable(t.getText()),
+                        Note.help("names and values use letters, digits and . : / - _ [ ]; write other text in double quotes"));
+                ((CommonToken) t).setChannel(Token.HIDDEN_CHANNEL);
+            } else if (t.getType() == NetPolicyLexer.UNTERMINATED_STRING) {
+                diags.report(DiagnosticCode.UNTERMINATED_STRING, span(fileName, t), "unterminated string",
+                        Note.help("close the string with '\"' on the same line"));
+                ((CommonToken) t).setType(NetPolicyLexer.STRING);
+                ((CommonToken) t).setText(t.getText() + "\"");
+            }
+        }
+        NetPolicyParser parser = new NetPolicyParser(tokens);
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new WordingErrorStrategy());
+        parser.addErrorListener(new BaseErrorListener() {
+            @Override
+            public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column, String msg,
+                    RecognitionException e) {
+                Token t = (Token) offending;
+                diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg);
+            }
+        });
+        NetPolicyParser.PolicyContext tree = parser.policy();
+        return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+    }
+
+    static SourceSpan span(String file, Token t) {
+        int length = t.getType() == Token.EOF ? 1 : t.getText().codePointCount(0, t.getText().length());
+        return new SourceSpan(file, Math.max(1, t.getLine()), t.getCharPositionInLine() + 1, length);
+    }
+
+    private static String printable(String s) {
+        int cp = s.codePointAt(0);
+        if (cp < 0x20 || cp == 0x7f) {
+            return String.format("U+%04X", cp);
+        }
+        return "'" + s + "'" + (cp > 0x7e ? String.format(" (U+%04X)", cp) : "");
+    }
+
+    /** Builds the AST from the parse tree. Error nodes are skipped; the errors are already reported. */
+    private static final class AstBuilder extends NetPolicyBaseVisitor<Object> {
+        private final String file;
+
+        AstBuilder(String file) {
+            this.file = file;
+        }
+
+        List<Object> items(NetPolicyParser.PolicyContext tree) {
+            List<Object> items = new ArrayList<>();
+            for (NetPolicyParser.ItemContext item : tree.item()) {
+                Object o = item.accept(this);
+                if (o != null) {
+                    items.add(o);
+                }
+            }
+            return items;
+        }
+
+        private SourceSpan span(Token t) {
+            return PolicyParser.span(file, t);
+        }
+
+        private Value value(ValueContext v) {
+            if (v == null || v.getStart() == null || v.exception != null) {
+                return null;
+            }
+            Token t = v.getStart();
+            if (t.getType() == NetPolicyLexer.STRING) {
+                String raw = t.getText();
+                String body = raw.substring(1, raw.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+                return new Value(body, span(t), true);
+            }
+            if (t.getType() != NetPolicyLexer.WORD) {
+                return null;
+            }
+            return new Value(t.getText(), span(t), false);
+        }
+
+        private Value value(Token t) {
+            if (t.getType() == NetPolicyLexer.STRING) {
+                String raw = t.getText();
+                return new Value(raw.substring(1, raw.length() - 1), span(t), true);
+            }
+            return new Value(t.getText(), span(t), false);
+        }
+
+        private Block block(Block.Kind kind, Token keyword, ValueContext name, NetPolicyParser.BlockContext block) {
+            Value n = name == null ? null : value(name);
+            if (name != null && n == null) {
+                return null;
+            }
+            List<Attr> attrs = new ArrayList<>();
+            if (block != null) {
+                for (AttributeContext a : block.attribute()) {
+                    Attr attr = attr(a);
+                    if (attr != null) {
+                        attrs.add(attr);
+                    }
+                }
+            }
+            return new Block(kind, span(keyword), n, attrs);
+        }
+
+        private Attr attr(AttributeContext a) {
+            if (a instanceof NetPolicyParser.EmptyAttrContext || a.exception != null) {
+                return null;
+            }
+            Token key = a.getStart();
+            List<Value> values = new ArrayList<>();
+            List<Attr.Option> options = new ArrayList<>();
+            boolean keyed = false;
+            for (ParseTree child : childrenOf(a)) {
+                if (child instanceof TerminalNode) {
+                    Token t = ((TerminalNode) child).getSymbol();
+                    if (!keyed) {
+                        keyed = true;
+                    } else if (t.getType() == NetPolicyLexer.WORD || t.getType() == NetPolicyLexer.STRING) {
+                        values.add(value(t));
+                    }
+                } else if (child instanceof ValueContext) {
+                    Value v = value((ValueContext) child);
+                    if (v == null) {
+                        return null;
+                    }
+                    values.add(v);
+                } else if (child instanceof NetPolicyParser.ValueListContext) {
+                    for (ValueContext v : ((NetPolicyParser.ValueListContext) child).value()) {
+                        Value vv = value(v);
+                        if (vv == null) {
+                            return null;
+                        }
+                        values.add(vv);
+                    }
+                } else if (child instanceof NetPolicyParser.ToggleContext) {
+                    Token t = ((NetPolicyParser.ToggleContext) child).getStart();
+                    values.add(new Value(t.getText(), span(t), false));
+                } else if (child instanceof AttachOptionContext) {
+                    AttachOptionContext o = (AttachOptionContext) child;
+                    Value v = value(o.value());
+                    if (o.key == null || v == null) {
+                        return null;
+                    }
+                    options.add(new Attr.Option(o.key.getText(), span(o.key), v));
+                }
+            }
+            return new Attr(key.getText(), span(key), values, options);
+        }
+
+        private static List<ParseTree> childrenOf(AttributeContext a) {
+            List<ParseTree> children = new ArrayList<>();
+            for (int i = 0; i < a.getChildCount(); i++) {
+                ParseTree c = a.getChild(i);
+                if (c instanceof TerminalNode && ((TerminalNode) c).getSymbol().getType() == NetPolicyLexer.SEMI) {
+                    continue;
+                }
+                if (c instanceof TerminalNode && ((TerminalNode) c).getSymbol().getType() == NetPolicyLexer.ARROW) {
+                    continue;
+                }
+                children.add(c);
+            }
+            return children;
+        }
+
+        @Override
+        public Object visitIncludeItem(NetPolicyParser.IncludeItemContext ctx) {
+            Value v = value(ctx.value());
+            return v == null ? null : new Include(v);
+        }
+
+        @Override
+        public Object visitSettingsItem(NetPolicyParser.SettingsItemContext ctx) {
+            return block(Block.Kind.SETTINGS, ctx.SETTINGS().getSymbol(), null, ctx.block());
+        }
+
+        @Override
+        public Object visitNetworkItem(NetPolicyParser.NetworkItemContext ctx) {
+            return block(Block.Kind.NETWORK, ctx.NETWORK().getSymbol(), ctx.value(), ctx.block());
+        }
+
+        @Override
+        public Object visitContainerItem(NetPolicyParser.ContainerItemContext ctx) {
+            return block(Block.Kind.CONTAINER, ctx.CONTAINER().getSymbol(), ctx.value(), ctx.block());
+        }
+
+        @Override
+        public Object visitRuleItem(NetPolicyParser.RuleItemContext ctx) {
+            return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText(), true);
+        }
+
+        @Override
+        public Object visitUnknownItem(NetPolicyParser.UnknownItemContext ctx) {
+            return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText(), false);
+        }
+
+        @Override
+        public Object visitEmptyItem(NetPolicyParser.EmptyItemContext ctx) {
+            return null;
+        }
+    }
+
+    /** A statement the parser accepted only to report it precisely: a policy rule or an unknown word. */
+    public record UnsupportedItem(SourceSpan span, String word, boolean rule) {}
+}

@@ -1,0 +1,106 @@
+package dev.netpolc.compiler.resolve;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for every name a policy gives. Names reach shell scripts and rules, so each one is
+ * held to a small alphabet here, once, and nowhere else needs to guess whether it is safe.
+ */
+final class Names {
+
+    /** Docker's rule for network and container names. */
+    private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final int MAX_OBJECT_NAME = 64;
+    /** Linux's IFNAMSIZ is 16 bytes including the terminating NUL. */
+    static final int MAX_INTERFACE_NAME = 15;
+    private static final Pattern INTERFACE_CHARS = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern CHAIN_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    /** iptables refuses chain names of 29 characters or more; the longest suffix netpolc adds is 18. */
+    static final int MAX_CHAIN_PREFIX = 28 - "-ISOLATION-STAGE-1".length();
+    private static final Set<String> RESERVED_CHAINS = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "LOG",
+            "DNAT", "SNAT", "MASQUERADE", "INPUT", "OUTPUT", "FORWARD", "PREROUTING", "POSTROUTING", "NFQUEUE",
+            "CHECKSUM", "MARK", "CONNMARK", "TRACE");
+
+    private Names() {}
+
+    /** Why a network or container name is not valid, or empty when it is. */
+    static Optional<String> objectNameProblem(String name) {
+        if (name.isEmpty()) {
+            return Optional.of("the name is empty");
+        }
+        if (name.length() > MAX_OBJECT_NAME) {
+            return Optional.of("the name is " + name.length() + " characters long; at most " + MAX_OBJECT_NAME
+                    + " are allowed");
+        }
+        if (!OBJECT_NAME.matcher(name).matches()) {
+            return Optional.of("'" + printable(name) + "' has characters Docker does not allow in a name");
+        }
+        return Optional.empty();
+    }
+
+    /** Why an interface name would be refused by the kernel or is unsafe, or empty when it is fine. */
+    static Optional<String> interfaceNameProblem(String name) {
+        if (name.isEmpty()) {
+            return Optional.of("an interface name cannot be empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return Optional.of("'" + name + "' is not a valid interface name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c > 0x7e || c < 0x20) {
+                return Optional.of("interface name '" + printable(name) + "' has a non-ASCII or control character");
+            }
+            if (Character.isWhitespace(c)) {
+                return Optional.of("interface name '" + name + "' has white space");
+            }
+            if (c == '/' || c == ':') {
+                return Optional.of("interface name '" + name + "' has '" + c + "', which the kernel does not allow");
+            }
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_INTERFACE_NAME) {
+            return Optional.of("interface name '" + name + "' is " + bytes + " bytes long; Linux allows at most "
+                    + MAX_INTERFACE_NAME);
+        }
+        if (!INTERFACE_CHARS.matcher(name).matches()) {
+            return Optional.of("interface name '" + name + "' may only use letters, digits, '.', '-' and '_'");
+        }
+        return Optional.empty();
+    }
+
+    /** Why a chain prefix cannot be used, or empty when it can. */
+    static Optional<String> chainPrefixProblem(String prefix) {
+        if (!CHAIN_PREFIX.matcher(prefix).matches()) {
+            return Optional.of("chain prefix '" + printable(prefix)
+                    + "' must start with a letter and use only letters, digits, '-' and '_'");
+        }
+        if (prefix.length() > MAX_CHAIN_PREFIX) {
+            return Optional.of("chain prefix '" + prefix + "' is " + prefix.length() + " characters long; at most "
+                    + MAX_CHAIN_PREFIX + " fit, since iptables limits chain names to 28 characters and '"
+                    + prefix + "-ISOLATION-STAGE-1' must fit");
+        }
+        if (RESERVED_CHAINS.contains(prefix.toUpperCase(java.util.Locale.ROOT))) {
+            return Optional.of("chain prefix '" + prefix + "' is the name of a built-in chain or target");
+        }
+        return Optional.empty();
+    }
+
+    /** The text with control and non-ASCII characters shown as escapes, safe to print in a message. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f) {
+                b.append(String.format("\\x%02x", cp));
+            } else if (cp > 0x7e) {
+                b.append(String.format("\\u{%x}", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.toString();
+    }
+}

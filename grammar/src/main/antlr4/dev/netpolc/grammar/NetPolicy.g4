@@ -1,0 +1,155 @@
+// The netpolc policy language (*.net files).
+//
+// Newlines are not significant: every statement starts with a keyword, so `;` is only needed to
+// put two attributes on one line when the first one ends in an optional part. The grammar is
+// deliberately loose where a precise diagnostic helps more than a syntax error: values are plain
+// words that the compiler checks (addresses, ports, names), and unknown statements and attributes
+// parse so that the compiler can say "unknown attribute 'subnett', did you mean 'subnet'?".
+grammar NetPolicy;
+
+policy
+    : item* EOF
+    ;
+
+item
+    : INCLUDE value SEMI?                                   # includeItem
+    | SETTINGS block                                        # settingsItem
+    | NETWORK value block                                   # networkItem
+    | CONTAINER value block                                 # containerItem
+    // Reserved for policy rules (allow/deny/reject/log); parsed loosely so that the compiler
+    // can say they are not available yet instead of failing on the keyword.
+    | ruleKeyword (WORD | STRING | ARROW | COMMA)* SEMI?     # ruleItem
+    | WORD (WORD | STRING)* block?                          # unknownItem
+    | SEMI                                                  # emptyItem
+    ;
+
+ruleKeyword
+    : ALLOW | DENY | REJECT | LOG
+    ;
+
+block
+    : LBRACE attribute* RBRACE
+    ;
+
+attribute
+    : DRIVER value SEMI?                                    # driverAttr
+    | SUBNET value SEMI?                                    # subnetAttr
+    | IP_RANGE value SEMI?                                  # ipRangeAttr
+    | GATEWAY value SEMI?                                   # gatewayAttr
+    | BRIDGE_NAME value SEMI?                               # bridgeNameAttr
+    | MTU value SEMI?                                       # mtuAttr
+    | ICC toggle SEMI?                                      # iccAttr
+    | MASQUERADE toggle SEMI?                               # masqueradeAttr
+    | SNAT_SOURCE value SEMI?                               # snatSourceAttr
+    | INTERNAL toggle? SEMI?                                # internalAttr
+    | HOST_BINDING value SEMI?                              # hostBindingAttr
+    | PARENT value SEMI?                                    # parentAttr
+    | MODE value SEMI?                                      # modeAttr
+    | VLAN value SEMI?                                      # vlanAttr
+    | VXLAN_ID value SEMI?                                  # vxlanIdAttr
+    | UNDERLAY value SEMI?                                  # underlayAttr
+    | PEERS valueList SEMI?                                 # peersAttr
+    | ATTACH value attachOption* SEMI?                      # attachAttr
+    | PUBLISH value (ARROW value)? SEMI?                    # publishAttr
+    | NETNS value SEMI?                                     # netnsAttr
+    | USERLAND_PROXY toggle SEMI?                           # userlandProxyAttr
+    | CHAIN_PREFIX value SEMI?                              # chainPrefixAttr
+    | FORWARD_POLICY value SEMI?                            # forwardPolicyAttr
+    | UPLINK valueList SEMI?                                # uplinkAttr
+    | WORD (WORD | STRING)* SEMI?                           # unknownAttr
+    | SEMI                                                  # emptyAttr
+    ;
+
+attachOption
+    : key=(IP | IP6 | MAC) value
+    ;
+
+toggle
+    : ON | OFF | WORD
+    ;
+
+value
+    : WORD | STRING
+    ;
+
+valueList
+    : value (COMMA value)*
+    ;
+
+// ---- keywords (lower case only; a name that equals a keyword is written in quotes) ----
+INCLUDE        : 'include' ;
+SETTINGS       : 'settings' ;
+NETWORK        : 'network' ;
+CONTAINER      : 'container' ;
+ALLOW          : 'allow' ;
+DENY           : 'deny' ;
+REJECT         : 'reject' ;
+LOG            : 'log' ;
+DRIVER         : 'driver' ;
+SUBNET         : 'subnet' ;
+IP_RANGE       : 'ip-range' ;
+GATEWAY        : 'gateway' ;
+BRIDGE_NAME    : 'bridge-name' ;
+MTU            : 'mtu' ;
+ICC            : 'icc' ;
+MASQUERADE     : 'masquerade' ;
+SNAT_SOURCE    : 'snat-source' ;
+INTERNAL       : 'internal' ;
+HOST_BINDING   : 'host-binding' ;
+PARENT         : 'parent' ;
+MODE           : 'mode' ;
+VLAN           : 'vlan' ;
+VXLAN_ID       : 'vxlan-id' ;
+UNDERLAY       : 'underlay' ;
+PEERS          : 'peers' ;
+ATTACH         : 'attach' ;
+IP             : 'ip' ;
+IP6            : 'ip6' ;
+MAC            : 'mac' ;
+PUBLISH        : 'publish' ;
+NETNS          : 'netns' ;
+USERLAND_PROXY : 'userland-proxy' ;
+CHAIN_PREFIX   : 'chain-prefix' ;
+FORWARD_POLICY : 'forward-policy' ;
+UPLINK         : 'uplink' ;
+ON             : 'on' ;
+OFF            : 'off' ;
+
+// ---- punctuation ----
+LBRACE : '{' ;
+RBRACE : '}' ;
+SEMI   : ';' ;
+COMMA  : ',' ;
+ARROW  : '->' ;
+
+// A word is a name, a number, an address, a CIDR, a MAC or a port specification. '-' may only
+// stand between word characters, so that "8080->80" lexes as 8080, ->, 80.
+WORD
+    : WORD_CHAR+ ('-' WORD_CHAR+)*
+    ;
+
+STRING
+    : '"' (~["\\\r\n] | '\\' ["\\])* '"'
+    ;
+
+// A string that reaches the end of the line; reported by the compiler as unterminated.
+UNTERMINATED_STRING
+    : '"' (~["\\\r\n] | '\\' ["\\])*
+    ;
+
+COMMENT
+    : '#' ~[\r\n]* -> skip
+    ;
+
+WS
+    : [ \t\r\n\f]+ -> skip
+    ;
+
+// Anything else; the compiler reports it as an unexpected character.
+UNEXPECTED_CHAR
+    : .
+    ;
+
+fragment WORD_CHAR
+    : [A-Za-z0-9_.:/[\]]
+    ;

@@ -1,0 +1,28 @@
+package dev.netpolc.ir;
+
+import java.util.Objects;
+
+/**
+ * A container's interface on one network.
+ *
+ * @param interfaceName the name inside the container ({@code eth0}, {@code eth1}, ... in attach order)
+ * @param hostVeth      the host end of the veth pair, or null on drivers without one
+ * @param ipv4          the allocated or static IPv4 address, or null where the network has none
+ * @param ipv6          the IPv6 address, or null where the network has no IPv6 subnet
+ * @param mac           the interface's MAC address, or null on drivers without one
+ */
+public record Attachment(
+        String network,
+        String interfaceName,
+        String hostVeth,
+        IpAddr ipv4,
+        IpAddr ipv6,
+        String mac,
+        SourceSpan span) {
+
+    public Attachment {
+        Objects.requireNonNull(network);
+        Objects.requireNonNull(interfaceName);
+        Objects.requireNonNull(span);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.netpolc.ir;
+
+/**
+ * Every diagnostic netpolc can report, with a stable code. Codes are never renumbered or reused;
+ * new ones are appended to their range: NP1xxx reading and syntax, NP2xxx meaning (names,
+ * addresses, ports), NP3xxx lint, NP4xxx backend limits.
+ */
+public enum DiagnosticCode {
+    // ---- NP1xxx: reading and syntax ----
+    UNEXPECTED_CHARACTER("NP1001", Severity.ERROR, "a character that cannot start any token"),
+    UNTERMINATED_STRING("NP1002", Severity.ERROR, "a quoted string without its closing quote"),
+    SYNTAX_ERROR("NP1003", Severity.ERROR, "the statement does not follow the grammar"),
+    UNKNOWN_STATEMENT("NP1004", Severity.ERROR, "a top-level statement that does not exist"),
+    RULES_NOT_AVAILABLE("NP1005", Severity.ERROR, "policy rules (allow, deny, reject, log) are reserved for a later version"),
+    INCLUDE_NOT_FOUND("NP1006", Severity.ERROR, "an included file cannot be read"),
+    INCLUDE_CYCLE("NP1007", Severity.ERROR, "a file includes itself, directly or through other files"),
+    INVALID_ENCODING("NP1008", Severity.ERROR, "a policy file that is not valid UTF-8"),
+    INCLUDE_TOO_DEEP("NP1009", Severity.ERROR, "includes nested deeper than the limit"),
+
+    // ---- NP2xxx: meaning ----
+    UNKNOWN_ATTRIBUTE("NP2001", Severity.ERROR, "an attribute that does not exist in this kind of block"),
+    DUPLICATE_ATTRIBUTE("NP2002", Severity.ERROR, "an attribute given twice in one block"),
+    UNDEFINED_NETWORK("NP2003", Severity.ERROR, "a reference to a network that is not declared"),
+    DUPLICATE_NETWORK("NP2004", Severity.ERROR, "two networks with the same name"),
+    DUPLICATE_CONTAINER("NP2005", Severity.ERROR, "two containers with the same name"),
+    INVALID_NAME("NP2006", Severity.ERROR, "a network or container name with characters Docker does not allow"),
+    INVALID_VALUE("NP2007", Severity.ERROR, "a value of the wrong kind (on/off, driver, number, ...)"),
+    INVALID_ADDRESS("NP2010", Severity.ERROR, "an IP address that cannot be parsed"),
+    INVALID_CIDR("NP2011", Severity.ERROR, "a subnet that cannot be parsed"),
+    CIDR_HOST_BITS("NP2012", Severity.ERROR, "a subnet with host bits set"),
+    FAMILY_MISMATCH("NP2013", Severity.ERROR, "an address of the wrong family for where it is used"),
+    GATEWAY_OUTSIDE_SUBNET("NP2014", Severity.ERROR, "a gateway that is not a host address of its subnet"),
+    RANGE_OUTSIDE_SUBNET("NP2015", Severity.ERROR, "an ip-range that is not inside its subnet"),
+    SUBNET_OVERLAP("NP2016", Severity.ERROR, "two networks whose subnets overlap"),
+    STATIC_ADDRESS_OUTSIDE_SUBNET("NP2017", Severity.ERROR, "a static address that is not a host address of the network's subnet"),
+    STATIC_ADDRESS_RESERVED("NP2018", Severity.ERROR, "a static address that is the gateway, network or broadcast address"),
+    ADDRESS_IN_USE("NP2019", Severity.ERROR, "one address given to two containers on one network"),
+    POOL_EXHAUSTED("NP2020", Severity.ERROR, "no free address left to allocate on a network"),
+    INVALID_INTERFACE_NAME("NP2021", Severity.ERROR, "an interface name the kernel would refuse"),
+    DUPLICATE_INTERFACE_NAME("NP2022", Severity.ERROR, "two interfaces with the same name on the host"),
+    DUPLICATE_PUBLISH("NP2023", Severity.ERROR, "two publishes of the same host address, port and protocol"),
+    PORT_OUT_OF_RANGE("NP2024", Severity.ERROR, "a port outside 1-65535, or a range that runs backwards"),
+    PORT_RANGE_MISMATCH("NP2025", Severity.ERROR, "host and container port ranges of different lengths"),
+    INVALID_PUBLISH("NP2026", Severity.ERROR, "a publish that is not HOST -> CONTAINER"),
+    ATTRIBUTE_NOT_FOR_DRIVER("NP2027", Severity.ERROR, "an attribute that does not apply to the network's driver"),
+    PUBLISH_IGNORED("NP2028", Severity.WARNING, "a publish that Docker would ignore (internal, host or none network)"),
+    MISSING_ATTRIBUTE("NP2029", Severity.ERROR, "a block that lacks an attribute its driver needs"),
+    DUPLICATE_ATTACH("NP2030", Severity.ERROR, "a container attached twice to the same network"),
+    NO_DEFAULT_SUBNET("NP2031", Severity.ERROR, "no default address pool left for a network without a subnet"),
+    INVALID_MAC("NP2032", Severity.ERROR, "a MAC address that cannot be used"),
+    DUPLICATE_MAC("NP2033", Severity.ERROR, "one MAC address on two interfaces of one network"),
+    INVALID_CHAIN_PREFIX("NP2034", Severity.ERROR, "a chain prefix iptables would refuse"),
+    NO_NETWORK("NP2035", Severity.ERROR, "a container with no network to attach to"),
+    ATTACH_OPTION_NOT_FOR_DRIVER("NP2036", Severity.ERROR, "an address or MAC on a network whose driver gives none"),
+    CONFLICTING_ATTRIBUTES("NP2037", Severity.ERROR, "two attributes that exclude each other"),
+    EXCLUSIVE_NETWORK("NP2038", Severity.ERROR, "a container on a host or none network and another network");
+
+    private final String id;
+    private final Severity defaultSeverity;
+    private final String summary;
+
+    DiagnosticCode(String id, Severity defaultSeverity, String summary) {
+        this.id = id;
+        this.defaultSeverity = defaultSeverity;
+        this.summary = summary;
+    }
+
+    /** The stable code, such as {@code NP2003}. */
+    public String id() {
+        return id;
+    }
+
+    public Severity defaultSeverity() {
+        return defaultSeverity;
+    }
+
+    /** One line that says what the code finds. */
+    public String summary() {
+        return summary;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.netpolc.ir;
+
+/** The policy of the built-in FORWARD chain. */
+public enum ForwardPolicy {
+    DROP,
+    ACCEPT
+}

@@ -1,0 +1,27 @@
+package dev.netpolc.ir;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Host-wide settings.
+ *
+ * @param userlandProxy  Docker's userland proxy: on by default; off means hairpin NAT in the kernel
+ * @param chainPrefix    the prefix of every chain netpolc creates ({@code DOCKER} by default)
+ * @param forwardPolicy  the FORWARD chain's policy
+ * @param uplinks        the host's uplink interfaces, when the policy names them
+ */
+public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPolicy forwardPolicy, List<String> uplinks) {
+
+    public static final String DEFAULT_CHAIN_PREFIX = "DOCKER";
+
+    public HostSettings {
+        Objects.requireNonNull(chainPrefix);
+        Objects.requireNonNull(forwardPolicy);
+        uplinks = List.copyOf(uplinks);
+    }
+
+    public static HostSettings defaults() {
+        return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of());
+    }
+}
