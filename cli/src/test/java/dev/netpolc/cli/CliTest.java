@@ -1,0 +1,141 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, streams, files. */
+class CliTest {
+
+    private static final String GOOD = "network bridge {}\ncontainer web { publish 8080 -> 80 }\n";
+    private static final String BAD = "network bridge {}\ncontainer web { attach brige }\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpAndVersionGoToStdoutWithExitZero() {
+        Run help = Run.netpolc("--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("compile"), help.out());
+        assertEquals("", help.err());
+        Run version = Run.netpolc("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().matches("netpolc \\d+\\.\\d+\\.\\d+.*\\n"), version.out());
+        Run commandHelp = Run.netpolc("compile", "--help");
+        assertEquals(0, commandHelp.exitCode());
+        assertTrue(commandHelp.out().contains("--target"), commandHelp.out());
+        assertTrue(commandHelp.out().contains("iptables"), commandHelp.out());
+        assertEquals(commandHelp.out(), Run.netpolc("help", "compile").out());
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        Run run = Run.netpolc();
+        assertEquals(2, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("usage:"), run.err());
+    }
+
+    @Test
+    void unknownCommandSuggestsTheClosestOne() {
+        Run run = Run.netpolc("compil", "x.net");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("unknown command 'compil'; did you mean 'compile'?"), run.err());
+    }
+
+    @Test
+    void usageMistakesExitTwo() throws IOException {
+        Path p = write("p.net", GOOD);
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "compile", "-t", "pf", p.toString()).exitCode());
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "compile").exitCode());
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "compile", p.toString(), p.toString()).exitCode());
+        Run unknownOption = Run.netpolcIn(dir, new byte[0], "compile", "--frobnicate", p.toString());
+        assertEquals(2, unknownOption.exitCode());
+        assertTrue(unknownOption.err().contains("frobnicate"), unknownOption.err());
+    }
+
+    @Test
+    void unreadableInputExitsThreeWithOneLineAndNoStackTrace() throws IOException {
+        Run missing = Run.netpolcIn(dir, new byte[0], "compile", "nope.net");
+        assertEquals(3, missing.exitCode());
+        assertEquals("netpolc: cannot read 'nope.net': no such file or directory\n", missing.err());
+        Files.createDirectory(dir.resolve("d.net"));
+        Run directory = Run.netpolcIn(dir, new byte[0], "compile", "d.net");
+        assertEquals(3, directory.exitCode());
+        assertEquals("netpolc: cannot read 'd.net': it is a directory\n", directory.err());
+    }
+
+    @Test
+    void errorsGoToStderrAndNothingToStdout() throws IOException {
+        write("bad.net", BAD);
+        Run run = Run.netpolcIn(dir, new byte[0], "compile", "bad.net");
+        assertEquals(1, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("bad.net:2:24: error[NP2003]: undefined network 'brige'\n"), run.err());
+        assertTrue(run.err().contains("note: did you mean 'bridge'?"), run.err());
+        assertTrue(run.err().endsWith("netpolc: 1 error; nothing was written\n"), run.err());
+    }
+
+    @Test
+    void warningsDoNotStopOutput() throws IOException {
+        write("w.net", "network bridge {}\nnetwork i { subnet 10.9.0.0/24; internal }\n"
+                + "container c { attach i; publish 80 -> 80 }\n");
+        Run run = Run.netpolcIn(dir, new byte[0], "compile", "w.net");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("*filter\n"), run.out());
+        assertTrue(run.err().contains("warning[NP2028]"), run.err());
+    }
+
+    @Test
+    void standardInputIsReadWithDashAndNamedStdin() {
+        Run good = Run.netpolcIn(dir, GOOD.getBytes(StandardCharsets.UTF_8), "compile", "-");
+        assertEquals(0, good.exitCode(), good.err());
+        assertTrue(good.out().contains("--dport 8080 -j DNAT --to-destination 172.17.0.2:80"), good.out());
+        Run bad = Run.netpolcIn(dir, BAD.getBytes(StandardCharsets.UTF_8), "compile", "-");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().startsWith("<stdin>:2:24: error[NP2003]"), bad.err());
+    }
+
+    @Test
+    void outputFileIsWrittenWholeAndLeftAloneOnError() throws IOException {
+        write("good.net", GOOD);
+        write("bad.net", BAD);
+        Run ok = Run.netpolcIn(dir, new byte[0], "compile", "-o", "rules.txt", "good.net");
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertEquals("", ok.out());
+        String written = Files.readString(dir.resolve("rules.txt"));
+        assertEquals(Run.netpolcIn(dir, new byte[0], "compile", "good.net").out(), written);
+
+        Run failed = Run.netpolcIn(dir, new byte[0], "compile", "-o", "rules.txt", "bad.net");
+        assertEquals(1, failed.exitCode());
+        assertEquals(written, Files.readString(dir.resolve("rules.txt")), "the old file must be untouched");
+        Run notCreated = Run.netpolcIn(dir, new byte[0], "compile", "-o", "new.txt", "bad.net");
+        assertEquals(1, notCreated.exitCode());
+        assertFalse(Files.exists(dir.resolve("new.txt")), "no file may be created for a policy with errors");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file may remain");
+        }
+    }
+
+    @Test
+    void unwritableOutputExitsThree() throws IOException {
+        write("good.net", GOOD);
+        Run run = Run.netpolcIn(dir, new byte[0], "compile", "-o", "no/such/dir/rules.txt", "good.net");
+        assertEquals(3, run.exitCode());
+        assertTrue(run.err().startsWith("netpolc: cannot write 'no/such/dir/rules.txt'"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Backends;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every policy in policies/ against its golden files: the output of each target for policies
+ * that compile (and their warnings, where they have any), the rendered diagnostics for policies
+ * under policies/invalid/.
+ */
+class GoldenTest {
+
+    @TestFactory
+    Stream<DynamicTest> validPoliciesMatchTheirGoldenOutput() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path policy : Repo.validPolicies()) {
+            for (Backend b : Backends.all()) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " -t " + b.name(), () -> {
+                    Run run = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
+                    assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
+                    GoldenFiles.verify(Repo.stem(policy), b.name(), run.out());
+                }));
+            }
+            tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " warnings", () -> {
+                Run run = Run.netpolc("compile", Repo.display(policy));
+                if (!run.err().isEmpty()) {
+                    GoldenFiles.verify(Repo.stem(policy), "diagnostics", run.err());
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> invalidPoliciesReportTheirGoldenDiagnostics() {
+        return Repo.invalidPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
+            Run run = Run.netpolc("compile", Repo.display(policy));
+            assertEquals(1, run.exitCode(), () -> "an invalid policy must exit 1; stderr:\n" + run.err());
+            assertEquals("", run.out(), "nothing may be written to stdout when a policy has errors");
+            assertTrue(run.err().contains("error["), "an invalid policy must report an error");
+            GoldenFiles.verify(Repo.stem(policy), "diagnostics", run.err());
+        }));
+    }
+
+    /** A golden file without a policy is stale; a policy without golden files was never reviewed. */
+    @Test
+    void everyGoldenFileHasAPolicyAndEveryPolicyHasGoldenFiles() throws IOException {
+        Set<String> expected = new TreeSet<>();
+        for (Path policy : Repo.validPolicies()) {
+            for (Backend b : Backends.all()) {
+                expected.add(Repo.stem(policy) + "." + b.name() + GoldenFiles.APPROVED);
+            }
+            if (!Run.netpolc("compile", Repo.display(policy)).err().isEmpty()) {
+                expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
+            }
+        }
+        for (Path policy : Repo.invalidPolicies()) {
+            expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
+        }
+        Set<String> actual = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(Repo.golden())) {
+            s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(GoldenFiles.APPROVED))
+                    .forEach(p -> actual.add(Repo.golden().relativize(p).toString().replace('\\', '/')));
+        }
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> orphaned = new TreeSet<>(actual);
+        orphaned.removeAll(expected);
+        assertTrue(missing.isEmpty() && orphaned.isEmpty(), "policies without golden files: " + missing
+                + "\ngolden files without a policy (or without the output they hold): " + orphaned);
+    }
+
+    /** The same policy compiles to byte-identical output, run after run. */
+    @TestFactory
+    Stream<DynamicTest> compilingTwiceGivesIdenticalOutput() {
+        return Repo.validPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
+            for (Backend b : Backends.all()) {
+                Run first = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
+                Run second = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
+                assertEquals(first.out(), second.out());
+                assertEquals(first.err(), second.err());
+            }
+        }));
+    }
+}

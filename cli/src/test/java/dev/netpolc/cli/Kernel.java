@@ -1,0 +1,133 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Access to a real kernel for tests, only ever inside network namespaces the test creates and
+ * deletes. In CI ({@code CI=true}) missing root or tools fail the test; elsewhere the test is
+ * skipped with one loud line on stderr.
+ */
+final class Kernel {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private Kernel() {}
+
+    /** Ensures the test can run: root and every named tool on the PATH. */
+    static void require(String... tools) {
+        List<String> missing = new ArrayList<>();
+        if (!isRoot()) {
+            missing.add("root");
+        }
+        for (String tool : tools) {
+            if (which(tool) == null) {
+                missing.add(tool);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        String message = "kernel test needs " + String.join(", ", missing);
+        if ("true".equals(System.getenv("CI"))) {
+            fail(message + " (CI=true: kernel tests must run in CI; .ci/run installs what they need)");
+        }
+        System.err.println("*** SKIPPED: " + message + " ***");
+        Assumptions.abort(message);
+    }
+
+    static boolean isRoot() {
+        try {
+            return Files.readString(Path.of("/proc/self/status")).lines()
+                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Path which(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String dir : List.of("/usr/sbin", "/sbin")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The result of a command. */
+    record Result(int exitCode, String out, String err) {}
+
+    /** A network namespace created for one test, deleted by {@link #close}. */
+    static final class Netns implements AutoCloseable {
+        final String name;
+
+        Netns() {
+            name = "netpolc-t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+            Result r = run(null, List.of(ip(), "netns", "add", name));
+            if (r.exitCode() != 0) {
+                fail("cannot create network namespace " + name + ": " + r.err());
+            }
+        }
+
+        /** Runs a command inside the namespace, feeding it {@code stdin}. */
+        Result exec(String stdin, String... command) {
+            List<String> cmd = new ArrayList<>(List.of(ip(), "netns", "exec", name));
+            cmd.addAll(List.of(command));
+            return run(stdin, cmd);
+        }
+
+        @Override
+        public void close() {
+            run(null, List.of(ip(), "netns", "del", name));
+        }
+    }
+
+    private static String ip() {
+        Path p = which("ip");
+        return p == null ? "ip" : p.toString();
+    }
+
+    static Result run(String stdin, List<String> command) {
+        try {
+            Path out = Files.createTempFile("netpolc-out", ".txt");
+            Path err = Files.createTempFile("netpolc-err", ".txt");
+            try {
+                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                try (var in = p.getOutputStream()) {
+                    if (stdin != null) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    fail("timed out: " + command);
+                }
+                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
