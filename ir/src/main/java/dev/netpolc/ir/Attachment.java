@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A container's interface on one network.
  *
- * @param interfaceName the name inside the container ({@code eth0}, {@code eth1}, ... in attach order)
+ * @param interfaceName the name inside the container ({@code eth0}, {@code eth1}, ... in attach order),
+ *                      or null on the host and none drivers, which give the container no interface
  * @param hostVeth      the host end of the veth pair, or null on drivers without one
  * @param ipv4          the allocated or static IPv4 address, or null where the network has none
  * @param ipv6          the IPv6 address, or null where the network has no IPv6 subnet
@@ -22,7 +23,6 @@ public record Attachment(
 
     public Attachment {
         Objects.requireNonNull(network);
-        Objects.requireNonNull(interfaceName);
         Objects.requireNonNull(span);
     }
 }

@@ -61,11 +61,23 @@ public final class PolicyParser {
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column, String msg,
                     RecognitionException e) {
                 Token t = (Token) offending;
-                diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg);
+                if (isKeyword(t) && recognizer instanceof NetPolicyParser
+                        && ((NetPolicyParser) recognizer).getExpectedTokens().contains(NetPolicyLexer.WORD)) {
+                    diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg,
+                            Note.help("'" + t.getText() + "' is a keyword; to use it as a name or value, write it in quotes: \""
+                                    + t.getText() + "\""));
+                } else {
+                    diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg);
+                }
             }
         });
         NetPolicyParser.PolicyContext tree = parser.policy();
         return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+    }
+
+    private static boolean isKeyword(Token t) {
+        String literal = NetPolicyLexer.VOCABULARY.getLiteralName(t.getType());
+        return literal != null && Character.isLetter(literal.charAt(1));
     }
 
     static SourceSpan span(String file, Token t) {
