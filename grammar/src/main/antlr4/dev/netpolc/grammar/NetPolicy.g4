@@ -1,7 +1,8 @@
 // The netpolc policy language (*.net files).
 //
-// Newlines are not significant: every statement starts with a keyword, so `;` is only needed to
-// put two attributes on one line when the first one ends in an optional part. The grammar is
+// Newlines are not significant: every statement starts with a keyword. `;` is an empty statement,
+// so it may separate attributes on one line (`subnet 10.0.0.0/24; internal`) without being
+// part of any of them; that keeps the grammar free of ambiguity and parsing linear. The grammar is
 // deliberately loose where a precise diagnostic helps more than a syntax error: values are plain
 // words that the compiler checks (addresses, ports, names), and unknown statements and attributes
 // parse so that the compiler can say "unknown attribute 'subnett', did you mean 'subnet'?".
@@ -12,13 +13,13 @@ policy
     ;
 
 item
-    : INCLUDE value SEMI?                                   # includeItem
+    : INCLUDE value                                         # includeItem
     | SETTINGS block                                        # settingsItem
     | NETWORK value block                                   # networkItem
     | CONTAINER value block                                 # containerItem
     // Reserved for policy rules (allow/deny/reject/log); parsed loosely so that the compiler
     // can say they are not available yet instead of failing on the keyword.
-    | ruleKeyword (WORD | STRING | ARROW | COMMA)* SEMI?     # ruleItem
+    | ruleKeyword (WORD | STRING | ARROW | COMMA)*           # ruleItem
     | WORD (WORD | STRING)* block?                          # unknownItem
     | SEMI                                                  # emptyItem
     ;
@@ -32,31 +33,31 @@ block
     ;
 
 attribute
-    : DRIVER value SEMI?                                    # driverAttr
-    | SUBNET value SEMI?                                    # subnetAttr
-    | IP_RANGE value SEMI?                                  # ipRangeAttr
-    | GATEWAY value SEMI?                                   # gatewayAttr
-    | BRIDGE_NAME value SEMI?                               # bridgeNameAttr
-    | MTU value SEMI?                                       # mtuAttr
-    | ICC toggle SEMI?                                      # iccAttr
-    | MASQUERADE toggle SEMI?                               # masqueradeAttr
-    | SNAT_SOURCE value SEMI?                               # snatSourceAttr
-    | INTERNAL toggle? SEMI?                                # internalAttr
-    | HOST_BINDING value SEMI?                              # hostBindingAttr
-    | PARENT value SEMI?                                    # parentAttr
-    | MODE value SEMI?                                      # modeAttr
-    | VLAN value SEMI?                                      # vlanAttr
-    | VXLAN_ID value SEMI?                                  # vxlanIdAttr
-    | UNDERLAY value SEMI?                                  # underlayAttr
-    | PEERS valueList SEMI?                                 # peersAttr
-    | ATTACH value attachOption* SEMI?                      # attachAttr
-    | PUBLISH value (ARROW value)? SEMI?                    # publishAttr
-    | NETNS value SEMI?                                     # netnsAttr
-    | USERLAND_PROXY toggle SEMI?                           # userlandProxyAttr
-    | CHAIN_PREFIX value SEMI?                              # chainPrefixAttr
-    | FORWARD_POLICY value SEMI?                            # forwardPolicyAttr
-    | UPLINK valueList SEMI?                                # uplinkAttr
-    | WORD (WORD | STRING)* SEMI?                           # unknownAttr
+    : DRIVER value                                          # driverAttr
+    | SUBNET value                                          # subnetAttr
+    | IP_RANGE value                                        # ipRangeAttr
+    | GATEWAY value                                         # gatewayAttr
+    | BRIDGE_NAME value                                     # bridgeNameAttr
+    | MTU value                                             # mtuAttr
+    | ICC toggle                                            # iccAttr
+    | MASQUERADE toggle                                     # masqueradeAttr
+    | SNAT_SOURCE value                                     # snatSourceAttr
+    | INTERNAL onOff?                                       # internalAttr
+    | HOST_BINDING value                                    # hostBindingAttr
+    | PARENT value                                          # parentAttr
+    | MODE value                                            # modeAttr
+    | VLAN value                                            # vlanAttr
+    | VXLAN_ID value                                        # vxlanIdAttr
+    | UNDERLAY value                                        # underlayAttr
+    | PEERS valueList                                       # peersAttr
+    | ATTACH value attachOption*                            # attachAttr
+    | PUBLISH value (ARROW value)?                          # publishAttr
+    | NETNS value                                           # netnsAttr
+    | USERLAND_PROXY toggle                                 # userlandProxyAttr
+    | CHAIN_PREFIX value                                    # chainPrefixAttr
+    | FORWARD_POLICY value                                  # forwardPolicyAttr
+    | UPLINK valueList                                      # uplinkAttr
+    | WORD (WORD | STRING)*                                 # unknownAttr
     | SEMI                                                  # emptyAttr
     ;
 
@@ -66,6 +67,12 @@ attachOption
 
 toggle
     : ON | OFF | WORD
+    ;
+
+// After a flag such as 'internal' only the keywords may follow, so a word on the next line
+// starts the next attribute instead of being read as the flag's value.
+onOff
+    : ON | OFF
     ;
 
 value

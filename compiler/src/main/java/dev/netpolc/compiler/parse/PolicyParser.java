@@ -21,6 +21,10 @@ import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
@@ -53,8 +57,21 @@ public final class PolicyParser {
                 ((CommonToken) t).setText(t.getText() + "\"");
             }
         }
+        // Two stages, as ANTLR recommends for speed: the fast SLL mode first, bailing out at the
+        // first error; only a file with errors is parsed again in full LL mode, which recovers
+        // from errors and reports each of them.
         NetPolicyParser parser = new NetPolicyParser(tokens);
         parser.removeErrorListeners();
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.setErrorHandler(new BailErrorStrategy());
+        try {
+            NetPolicyParser.PolicyContext tree = parser.policy();
+            return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+        }
+        parser.getInterpreter().setPredictionMode(PredictionMode.LL);
         parser.setErrorHandler(new WordingErrorStrategy());
         parser.addErrorListener(new BaseErrorListener() {
             @Override
@@ -187,8 +204,8 @@ public final class PolicyParser {
                         }
                         values.add(vv);
                     }
-                } else if (child instanceof NetPolicyParser.ToggleContext) {
-                    Token t = ((NetPolicyParser.ToggleContext) child).getStart();
+                } else if (child instanceof NetPolicyParser.ToggleContext || child instanceof NetPolicyParser.OnOffContext) {
+                    Token t = ((ParserRuleContext) child).getStart();
                     values.add(new Value(t.getText(), span(t), false));
                 } else if (child instanceof AttachOptionContext) {
                     AttachOptionContext o = (AttachOptionContext) child;
