@@ -78,18 +78,43 @@ public final class PolicyParser {
             public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column, String msg,
                     RecognitionException e) {
                 Token t = (Token) offending;
-                if (isKeyword(t) && recognizer instanceof NetPolicyParser
-                        && ((NetPolicyParser) recognizer).getExpectedTokens().contains(NetPolicyLexer.WORD)) {
-                    diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg,
-                            Note.help("'" + t.getText() + "' is a keyword; to use it as a name or value, write it in quotes: \""
-                                    + t.getText() + "\""));
-                } else {
-                    diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), msg);
+                List<Note> notes = new ArrayList<>();
+                var expected = ((NetPolicyParser) recognizer).getExpectedTokens();
+                boolean valueExpected = expected.contains(NetPolicyLexer.WORD) && !expected.contains(NetPolicyLexer.DRIVER)
+                        && !expected.contains(NetPolicyLexer.NETWORK);
+                if (isKeyword(t) && valueExpected) {
+                    notes.add(Note.help("'" + t.getText() + "' is a keyword; to use it as a name or value, write it in quotes: \""
+                            + t.getText() + "\""));
                 }
+                if (expected.contains(NetPolicyLexer.RBRACE)) {
+                    Token open = unclosedBrace(tokens, t);
+                    if (open != null) {
+                        notes.add(Note.note("the block opened at " + span(fileName, open) + " is not closed"));
+                        notes.add(Note.help("add '}' where the block ends"));
+                    }
+                }
+                diags.add(new dev.netpolc.ir.Diagnostic(DiagnosticCode.SYNTAX_ERROR,
+                        DiagnosticCode.SYNTAX_ERROR.defaultSeverity(), span(fileName, t), msg, notes));
             }
         });
         NetPolicyParser.PolicyContext tree = parser.policy();
         return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+    }
+
+    /** The innermost '{' still open where {@code at} stands, or null. */
+    private static Token unclosedBrace(CommonTokenStream tokens, Token at) {
+        java.util.ArrayDeque<Token> open = new java.util.ArrayDeque<>();
+        for (Token t : tokens.getTokens()) {
+            if (t.getTokenIndex() >= at.getTokenIndex()) {
+                break;
+            }
+            if (t.getType() == NetPolicyLexer.LBRACE) {
+                open.push(t);
+            } else if (t.getType() == NetPolicyLexer.RBRACE && !open.isEmpty()) {
+                open.pop();
+            }
+        }
+        return open.peek();
     }
 
     private static boolean isKeyword(Token t) {
@@ -205,7 +230,14 @@ public final class PolicyParser {
                         values.add(vv);
                     }
                 } else if (child instanceof NetPolicyParser.ToggleContext || child instanceof NetPolicyParser.OnOffContext) {
-                    Token t = ((ParserRuleContext) child).getStart();
+                    // Error recovery may have conjured the token; the error is reported already.
+                    ParserRuleContext toggle = (ParserRuleContext) child;
+                    Token t = toggle.getStart();
+                    boolean real = toggle.getChildCount() == 1 && toggle.getChild(0) instanceof TerminalNode
+                            && !(toggle.getChild(0) instanceof org.antlr.v4.runtime.tree.ErrorNode);
+                    if (toggle.exception != null || !real || t.getType() == NetPolicyLexer.RBRACE) {
+                        return null;
+                    }
                     values.add(new Value(t.getText(), span(t), false));
                 } else if (child instanceof AttachOptionContext) {
                     AttachOptionContext o = (AttachOptionContext) child;

@@ -44,6 +44,9 @@ final class TokenWords {
     static String describe(IntervalSet expected) {
         List<Integer> types = expected.toList();
         List<String> words = new ArrayList<>();
+        if (types.contains(NetPolicyLexer.ON) && types.contains(NetPolicyLexer.OFF)) {
+            return "'on' or 'off'";
+        }
         boolean statements = types.contains(NetPolicyLexer.NETWORK);
         boolean attributes = types.contains(NetPolicyLexer.DRIVER);
         if (statements) {

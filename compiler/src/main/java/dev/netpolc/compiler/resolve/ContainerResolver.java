@@ -67,6 +67,7 @@ final class ContainerResolver {
         BigInteger ipv4;
         BigInteger ipv6;
         String mac;
+        SourceSpan macSpan;
 
         ADraft(Draft network, SourceSpan span) {
             this.network = network;
@@ -137,7 +138,11 @@ final class ContainerResolver {
             c.netns = c.name;
             claimNetns(c.name, c.block.name().span(), c);
         }
-        if (attached.isEmpty() && !c.block.attrs().stream().anyMatch(a -> a.key().equals("attach"))) {
+        // A container without 'attach' joins 'bridge', as with 'docker run'; but when the block has
+        // an unknown attribute (a misspelt 'attach', say) that is already reported, and guessing
+        // the network would only add a second, misleading error.
+        boolean unknownAttribute = c.block.attrs().stream().anyMatch(a -> !AttributeTable.CONTAINER.contains(a.key()));
+        if (attached.isEmpty() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("attach"))) {
             Draft bridge = networks.draft(NetworkResolver.DEFAULT_BRIDGE_NETWORK);
             if (bridge != null && bridge.driver == Driver.BRIDGE) {
                 c.attachments.add(new ADraft(bridge, c.block.name().span()));
@@ -219,6 +224,7 @@ final class ContainerResolver {
                     break;
                 case "mac":
                     ad.mac = staticMac(o.value());
+                    ad.macSpan = o.value().span();
                     break;
                 default:
                     throw new IllegalStateException("unhandled attach option " + o.key());
@@ -310,8 +316,8 @@ final class ContainerResolver {
             if (v == null) {
                 diags.report(DiagnosticCode.POOL_EXHAUSTED, a.span, "no free " + (f == Family.IPV4 ? "IPv4" : "IPv6")
                         + " address left on network '" + a.network.name + "' for container '" + c.name + "'",
-                        Note.note("addresses are allocated from " + (f == Family.IPV4 ? "ip-range " + a.network.ipv4.ipRange()
-                                : "ip-range " + a.network.ipv6.ipRange()) + ", skipping the gateway and static addresses"),
+                        Note.note("addresses are allocated from " + pool(f == Family.IPV4 ? a.network.ipv4 : a.network.ipv6)
+                                + ", skipping the gateway and static addresses"),
                         Note.help("widen the subnet or ip-range of network '" + a.network.name + "'"));
                 continue;
             }
@@ -321,6 +327,10 @@ final class ContainerResolver {
                 a.ipv6 = v;
             }
         }
+    }
+
+    private static String pool(dev.netpolc.ir.Subnet s) {
+        return s.ipRange().equals(s.cidr()) ? "subnet " + s.cidr() : "ip-range " + s.ipRange();
     }
 
     private Container finish(CDraft c) {
@@ -336,7 +346,7 @@ final class ContainerResolver {
             IpAddr v4 = a.ipv4 == null ? null : Addresses.ir(Family.IPV4, a.ipv4);
             IpAddr v6 = a.ipv6 == null ? null : Addresses.ir(Family.IPV6, a.ipv6);
             String mac = a.mac != null ? a.mac : derivedMac(c, net, v4);
-            claimMac(net, mac, a.span, c);
+            claimMac(net, mac, a.macSpan != null ? a.macSpan : a.span, c);
             String veth = net.driver == Driver.MACVLAN ? null : veth(c, net, a.span);
             attachments.add(new Attachment(net.name, ifname, veth, v4, v6, mac, a.span));
         }
@@ -468,17 +478,18 @@ final class ContainerResolver {
     private boolean claimPort(Family f, PublishSpec spec, IpAddr bound, int hostPort, Attr p, CDraft c) {
         String key = f + "/" + spec.protocol() + "/" + hostPort;
         List<Taken> taken = hostPorts.computeIfAbsent(key, k -> new ArrayList<>());
+        String all = "all " + (f == Family.IPV4 ? "IPv4" : "IPv6") + " addresses";
         for (Taken t : taken) {
             if (t.hostAddress() == null || bound == null || t.hostAddress().equals(bound)) {
-                String where = bound == null ? "all " + (f == Family.IPV4 ? "IPv4" : "IPv6") + " addresses" : bound.text();
                 diags.report(DiagnosticCode.DUPLICATE_PUBLISH, p.values().get(0).span(),
-                        "host port " + hostPort + "/" + spec.protocol().keyword() + " on " + where
-                                + " is already published by container '" + t.container() + "'",
+                        "host port " + hostPort + "/" + spec.protocol().keyword() + " on " + (bound == null ? all : bound.text())
+                                + " conflicts with container '" + t.container() + "', which publishes it on "
+                                + (t.hostAddress() == null ? all : t.hostAddress().text()),
                         Note.note("first published at " + t.span()), Note.help("use another host port or host address"));
                 return false;
             }
         }
-        taken.add(new Taken(bound, p.keySpan(), c.name));
+        taken.add(new Taken(bound, p.values().get(0).span(), c.name));
         return true;
     }
 }

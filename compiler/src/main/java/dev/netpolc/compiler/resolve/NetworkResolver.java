@@ -480,7 +480,9 @@ final class NetworkResolver {
             }
         }
         for (Draft d : drafts) {
-            if (d.subnet4 != null || !d.driver.hasAddressing()) {
+            // An ip-range or gateway without its subnet is already an error; a default subnet
+            // would only add a second, misleading one.
+            if (d.subnet4 != null || !d.driver.hasAddressing() || d.range4 != null || d.gateway4 != null) {
                 continue;
             }
             String cidr = d.driver == Driver.OVERLAY ? pools.nextGlobal() : pools.nextLocal();
@@ -505,7 +507,8 @@ final class NetworkResolver {
                 Draft first = used.putIfAbsent(d.vni, d);
                 if (first != null) {
                     diags.report(DiagnosticCode.INVALID_VALUE, d.vniSpan, "vxlan-id " + d.vni + " is already used by network '"
-                            + first.name + "'", Note.help("give each overlay network its own vxlan-id"));
+                            + first.name + "'", Note.note("first given at " + first.vniSpan),
+                            Note.help("give each overlay network its own vxlan-id"));
                 }
             }
         }
