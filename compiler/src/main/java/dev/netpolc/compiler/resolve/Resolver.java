@@ -110,8 +110,9 @@ public final class Resolver {
                 if (!AttributeTable.SETTINGS.contains(a.key())) {
                     continue;
                 }
+                // Within one block a repeat is reported by checkAttributes; across blocks, here.
                 SourceSpan earlier = firstUse.putIfAbsent(a.key(), a.keySpan());
-                if (earlier != null && !earlier.equals(a.keySpan()) && !sameBlock(b, earlier)) {
+                if (earlier != null && !inBlock(b, earlier)) {
                     diags.report(DiagnosticCode.DUPLICATE_ATTRIBUTE, a.keySpan(),
                             "'" + a.key() + "' is set in two settings blocks", Note.note("first set at " + earlier),
                             Note.help("keep one setting"));
@@ -158,10 +159,11 @@ public final class Resolver {
                 }
             }
         }
-        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks);
+        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks,
+                blocks.isEmpty() ? SourceSpan.BUILTIN : blocks.get(0).keywordSpan());
     }
 
-    private static boolean sameBlock(Block b, SourceSpan span) {
+    private static boolean inBlock(Block b, SourceSpan span) {
         return b.attrs().stream().anyMatch(a -> a.keySpan().equals(span));
     }
 }
