@@ -8,7 +8,7 @@ import java.util.Optional;
 /** The registry of backends, in the order {@code --help} lists them. */
 public final class Backends {
 
-    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4));
+    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4), new IptablesBackend(Family.IPV6));
 
     private Backends() {}
 

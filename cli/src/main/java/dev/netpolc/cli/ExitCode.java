@@ -4,7 +4,7 @@ package dev.netpolc.cli;
 final class ExitCode {
     /** Success. */
     static final int OK = 0;
-    /** The policy has errors (or, for diff, the inputs differ). */
+    /** The policy has errors. */
     static final int POLICY_ERRORS = 1;
     /** The command line is wrong. */
     static final int USAGE = 2;

@@ -127,6 +127,21 @@ class CliTest {
     }
 
     @Test
+    void outputFileKeepsItsModeAndSymlinksAreWrittenThrough() throws IOException {
+        write("good.net", GOOD);
+        Path rules = write("rules.txt", "old\n");
+        Files.setPosixFilePermissions(rules, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.createSymbolicLink(dir.resolve("current.txt"), rules.getFileName());
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "compile", "-o", "current.txt", "good.net").exitCode());
+        assertTrue(Files.isSymbolicLink(dir.resolve("current.txt")), "the link must stay a link");
+        assertTrue(Files.readString(rules).startsWith("*filter\n"), "the file behind the link gets the rules");
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(rules)));
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "compile", "-o", "fresh.txt", "good.net").exitCode());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("fresh.txt"))));
+    }
+
+    @Test
     void unwritableOutputExitsThree() throws IOException {
         write("good.net", GOOD);
         Run run = Run.netpolcIn(dir, new byte[0], "compile", "-o", "no/such/dir/rules.txt", "good.net");

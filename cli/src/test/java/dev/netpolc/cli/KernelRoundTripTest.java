@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Loads every policy's iptables output into a throw-away network namespace with iptables-restore
- * (both the nf_tables and the legacy flavour), reads it back with iptables-save, and requires the
+ * Loads every policy's iptables and ip6tables output into a throw-away network namespace with iptables-restore
+ * (both the nf_tables and the legacy flavour), reads it back with iptables-save (ip6tables-save), and requires the
  * same rules back, table by table. This proves the kernel accepts every rule and that the output
  * is written exactly as iptables-save prints it.
  */
@@ -22,18 +22,29 @@ class KernelRoundTripTest {
     @TestFactory
     Stream<DynamicTest> iptablesRestoreThenSaveGivesTheSameRules() {
         Kernel.require("ip", "iptables-nft-restore", "iptables-nft-save", "iptables-legacy-restore",
-                "iptables-legacy-save");
+                "iptables-legacy-save", "ip6tables-nft-restore", "ip6tables-nft-save", "ip6tables-legacy-restore",
+                "ip6tables-legacy-save");
         List<DynamicTest> tests = new ArrayList<>();
         for (Path policy : Repo.validPolicies()) {
-            for (String flavour : List.of("nft", "legacy")) {
-                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " iptables-" + flavour, () -> {
-                    Run run = Run.netpolc("compile", "-t", "iptables", Repo.display(policy));
+            for (String target : List.of("iptables", "ip6tables")) {
+                for (String flavour : List.of("nft", "legacy")) {
+                    tests.add(roundTrip(policy, target, flavour));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private static DynamicTest roundTrip(Path policy, String target, String flavour) {
+        String tool = target + "-" + flavour;
+        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool, () -> {
+                    Run run = Run.netpolc("compile", "-t", target, Repo.display(policy));
                     assertEquals(0, run.exitCode(), run.err());
                     try (Kernel.Netns ns = new Kernel.Netns()) {
-                        Kernel.Result restore = ns.exec(run.out(), "iptables-" + flavour + "-restore");
-                        assertEquals(0, restore.exitCode(), () -> "iptables-" + flavour + "-restore refused the output:\n"
+                        Kernel.Result restore = ns.exec(run.out(), tool + "-restore");
+                        assertEquals(0, restore.exitCode(), () -> tool + "-restore refused the output:\n"
                                 + restore.err());
-                        Kernel.Result save = ns.exec(null, "iptables-" + flavour + "-save");
+                        Kernel.Result save = ns.exec(null, tool + "-save");
                         assertEquals(0, save.exitCode(), save.err());
                         IptablesSave expected = IptablesSave.parse(run.out());
                         IptablesSave actual = IptablesSave.parse(save.out());
@@ -42,9 +53,6 @@ class KernelRoundTripTest {
                                     "table " + table + " after restore and save");
                         }
                     }
-                }));
-            }
-        }
-        return tests.stream();
+                });
     }
 }

@@ -235,7 +235,9 @@ public final class PolicyParser {
                     Token t = toggle.getStart();
                     boolean real = toggle.getChildCount() == 1 && toggle.getChild(0) instanceof TerminalNode
                             && !(toggle.getChild(0) instanceof org.antlr.v4.runtime.tree.ErrorNode);
-                    if (toggle.exception != null || !real || t.getType() == NetPolicyLexer.RBRACE) {
+                    boolean word = t.getType() == NetPolicyLexer.ON || t.getType() == NetPolicyLexer.OFF
+                            || t.getType() == NetPolicyLexer.WORD;
+                    if (toggle.exception != null || !real || !word) {
                         return null;
                     }
                     values.add(new Value(t.getText(), span(t), false));

@@ -148,7 +148,9 @@ final class ContainerResolver {
                 c.attachments.add(new ADraft(bridge, c.block.name().span()));
             } else {
                 diags.report(DiagnosticCode.NO_NETWORK, c.block.name().span(), "container '" + c.name + "' has no network",
-                        Note.note("like 'docker run', a container without 'attach' joins the network named 'bridge', which this policy does not declare"),
+                        Note.note("like 'docker run', a container without 'attach' joins the network named 'bridge', "
+                                + (bridge == null ? "which this policy does not declare"
+                                        : "but here 'bridge' uses the " + bridge.driver.keyword() + " driver")),
                         Note.help("add 'attach NETWORK' to the container, or declare 'network bridge {}'"));
             }
         }

@@ -13,7 +13,7 @@ final class InterfaceNames {
     private final Diagnostics diags;
     private final Map<String, Owner> owners = new HashMap<>();
 
-    private record Owner(String role, SourceSpan span) {}
+    private record Owner(String role, SourceSpan span, boolean generated) {}
 
     InterfaceNames(Diagnostics diags) {
         this.diags = diags;
@@ -27,11 +27,12 @@ final class InterfaceNames {
                     Note.help("use at most 15 ASCII letters, digits, '.', '-' or '_'"));
             return false;
         }
-        Owner first = owners.putIfAbsent(name, new Owner(role, span));
+        Owner first = owners.putIfAbsent(name, new Owner(role, span, false));
         if (first != null) {
             diags.report(DiagnosticCode.DUPLICATE_INTERFACE_NAME, span,
                     "interface name '" + name + "' is already used by " + first.role(),
-                    Note.note(first.span().isBuiltin() ? "that name is a default" : "first used at " + first.span()),
+                    Note.note(first.generated() ? "'" + name + "' is the name netpolc gives it by default (declared at "
+                            + first.span() + ")" : "first used at " + first.span()),
                     Note.help("give one of them another name"));
             return false;
         }
@@ -45,6 +46,6 @@ final class InterfaceNames {
 
     /** Claims a generated name known to be free. */
     void claimGenerated(String name, String role, SourceSpan span) {
-        owners.put(name, new Owner(role, span));
+        owners.put(name, new Owner(role, span, true));
     }
 }

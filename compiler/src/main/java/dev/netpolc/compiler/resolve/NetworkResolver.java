@@ -86,6 +86,7 @@ final class NetworkResolver {
         Subnet ipv6;
         final Map<Family, AddressPool> pools = new EnumMap<>(Family.class);
         Network resolved;
+        boolean driverKnown = true;
 
         Draft(Block block) {
             this.block = block;
@@ -128,8 +129,23 @@ final class NetworkResolver {
                         Note.note("first declared at " + first.span()), Note.help("rename or remove one of them"));
                 continue;
             }
-            readAttributes(d);
             drafts.add(d);
+        }
+        for (Draft d : drafts) {
+            d.driverKnown = readDriver(d);
+        }
+        // Default bridge names are claimed before names the policy writes, so that a clash is
+        // reported at the 'bridge-name' (or uplink) that was written, not at the default.
+        for (Draft d : drafts) {
+            boolean named = d.block.attrs().stream().anyMatch(a -> a.key().equals("bridge-name"));
+            if (d.driverKnown && !named && (d.driver == Driver.BRIDGE || d.driver == Driver.OVERLAY)) {
+                d.bridgeName = defaultBridgeName(d);
+            }
+        }
+        for (Draft d : drafts) {
+            if (d.driverKnown) {
+                readAttributes(d);
+            }
         }
         checkSingletons(drafts);
         applyAddressingDefaults(drafts);
@@ -147,7 +163,9 @@ final class NetworkResolver {
         return out;
     }
 
-    private void readAttributes(Draft d) {
+    /** Reads the driver; false (and reported) when it is unknown, so nothing else is checked against it. */
+    private boolean readDriver(Draft d) {
+        boolean known = true;
         for (Attr a : d.block.attrs()) {
             if (a.key().equals("driver")) {
                 Value v = a.value();
@@ -164,11 +182,16 @@ final class NetworkResolver {
                     notes.add(Note.help("drivers are: " + String.join(", ", names)));
                     diags.add(new dev.netpolc.ir.Diagnostic(DiagnosticCode.INVALID_VALUE, DiagnosticCode.INVALID_VALUE.defaultSeverity(),
                             v.span(), "unknown driver '" + Names.printable(v.text()) + "'", notes));
+                    known = false;
                 } else {
                     d.driver = driver;
                 }
             }
         }
+        return known;
+    }
+
+    private void readAttributes(Draft d) {
         for (Attr a : d.block.attrs()) {
             Set<Driver> drivers = AttributeTable.NETWORK.get(a.key());
             if (drivers == null || a.key().equals("driver")) {
@@ -538,10 +561,7 @@ final class NetworkResolver {
             }
         }
         checkConflicts(d);
-        String bridgeName = null;
-        if (d.driver == Driver.BRIDGE || d.driver == Driver.OVERLAY) {
-            bridgeName = d.bridgeName != null ? d.bridgeName : defaultBridgeName(d);
-        }
+        String bridgeName = d.driver == Driver.BRIDGE || d.driver == Driver.OVERLAY ? d.bridgeName : null;
         MacvlanOptions macvlan = null;
         if (d.driver == Driver.MACVLAN) {
             if (d.parent == null) {

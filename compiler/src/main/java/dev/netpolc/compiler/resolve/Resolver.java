@@ -53,9 +53,10 @@ public final class Resolver {
             }
         }
         InterfaceNames interfaces = new InterfaceNames(diags);
-        HostSettings settings = settings(settingsBlocks, interfaces);
         NetworkResolver networks = new NetworkResolver(diags, interfaces);
         List<Network> resolvedNetworks = networks.resolve(networkBlocks);
+        // Uplinks are claimed after the bridges, so an uplink named like a bridge is the one blamed.
+        HostSettings settings = settings(settingsBlocks, interfaces);
         ContainerResolver containers = new ContainerResolver(diags, interfaces, networks);
         List<Container> resolvedContainers = containers.resolve(containerBlocks);
         if (diags.hasErrors()) {
