@@ -271,4 +271,17 @@ class AddressAllocationTest {
                 DiagnosticCode.ADDRESS_IN_USE), codes(d));
         assertEquals(7, d.get(4).span().line(), "the second user of an address is the one reported");
     }
+
+    @Test
+    void anIpv6IpRangeStartsAtItsFirstAddress() {
+        Policy p = ok("""
+                network v6 { subnet fd00:6::/64 ip-range fd00:6::100/120 }
+                container a { attach v6 }
+                container b { attach v6 ip6 fd00:6::101 }
+                container c { attach v6 }
+                """);
+        assertEquals("fd00:6::1", network(p, "v6").ipv6().gateway().text());
+        assertEquals("fd00:6::100", ipv6(p, "a", "v6"));
+        assertEquals("fd00:6::102", ipv6(p, "c", "v6"));
+    }
 }

@@ -136,4 +136,27 @@ class IncludeTest {
         Diagnostic d = single(r.diagnostics(), DiagnosticCode.DUPLICATE_NETWORK);
         assertEquals("a.net", d.span().file());
     }
+
+    @Test
+    void aCycleThroughTheMainFileIsNP1007() throws IOException {
+        write("main.net", "network m {}\ninclude \"a.net\"\n");
+        write("a.net", "network a {}\ninclude \"main.net\"\n");
+        CompileResult r = PolicyCompiler.compileFile(dir.resolve("main.net"), "main.net");
+        Diagnostic d = single(r.diagnostics(), DiagnosticCode.INCLUDE_CYCLE);
+        assertEquals("a.net", d.span().file());
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+    }
+
+    @Test
+    void includesNestedTooDeepStopWithNP1009() throws IOException {
+        int files = 70;
+        for (int i = 1; i <= files; i++) {
+            String next = i < files ? "include \"f" + (i + 1) + ".net\"\n" : "";
+            write("f" + i + ".net", "network n" + i + " { subnet 10." + i + ".0.0/24 }\n" + next);
+        }
+        CompileResult r = compile("include \"f1.net\"\n");
+        Diagnostic d = single(r.diagnostics(), DiagnosticCode.INCLUDE_TOO_DEEP);
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+        assertEquals("f64.net", d.span().file(), "64 nested files are allowed, the 65th is not");
+    }
 }

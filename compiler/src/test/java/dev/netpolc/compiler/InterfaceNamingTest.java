@@ -170,4 +170,25 @@ class InterfaceNamingTest {
         assertEquals(veths, again, "veth names must not change between two compilations");
         assertEquals(first.containers(), second.containers(), "the whole resolution must be deterministic");
     }
+
+    @Test
+    void aGeneratedVethNeverTakesANameThePolicyChose() {
+        String base = """
+                network big { subnet 10.0.0.0/16 }
+                container c1 { attach big }
+                container c2 { attach big }
+                """;
+        String taken = at(ok(base), "c2", "big").hostVeth();
+        Policy p = ok(base + "network other { subnet 10.1.0.0/24 bridge-name " + taken + " }\n"
+                + "settings { uplink " + at(ok(base), "c1", "big").hostVeth() + " }\n");
+        assertEquals(taken, p.network("other").orElseThrow().bridgeName());
+        Set<String> names = new HashSet<>();
+        names.add(taken);
+        names.addAll(p.settings().uplinks());
+        for (Container c : p.containers()) {
+            String v = c.attachments().get(0).hostVeth();
+            assertTrue(v.startsWith("veth") && v.length() <= 15, v);
+            assertTrue(names.add(v), () -> "veth " + v + " collides with a name the policy chose");
+        }
+    }
 }
