@@ -14,7 +14,6 @@ import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -157,9 +156,7 @@ class NetworkDefaultsTest {
     @Test
     void overlayPoolCountsThroughTheThirdOctet() {
         StringBuilder policy = new StringBuilder();
-        List<String> names = new ArrayList<>();
         for (int i = 0; i < 258; i++) {
-            names.add("o" + i);
             policy.append("network o").append(i).append(" { driver overlay underlay eth0 }\n");
         }
         Policy p = ok(policy.toString());
