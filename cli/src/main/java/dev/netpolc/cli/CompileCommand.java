@@ -36,9 +36,9 @@ final class CompileCommand implements Command {
 
     @Override
     public String details() {
-        return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE), "
-                + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe: when the "
-                + "policy has errors nothing is written and the exit code is 1.\n\ntargets:\n"
+        return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
+                + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
+                + "when the policy has errors nothing is written and the exit code is 1.\n\ntargets:\n"
                 + Backends.all().stream().map(b -> String.format("  %-10s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";

@@ -4,8 +4,6 @@ import dev.netpolc.compiler.diag.Suggest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,7 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
 
 /**
@@ -121,14 +119,15 @@ public final class Main {
     }
 
     static String help(Command c) {
-        StringWriter w = new StringWriter();
-        PrintWriter pw = new PrintWriter(w);
-        HelpFormatter f = new HelpFormatter();
-        f.setWidth(100);
-        f.printHelp(pw, 100, "netpolc " + c.synopsis(), c.summary() + "\n\noptions:", c.options(), 2, 2,
-                "\n" + c.details(), false);
-        pw.flush();
-        return w.toString().replace("\r\n", "\n");
+        StringBuilder b = new StringBuilder();
+        b.append("usage: netpolc ").append(c.synopsis()).append("\n");
+        b.append(c.summary()).append("\n\noptions:\n");
+        for (Option o : c.options().getOptions()) {
+            String names = "-" + o.getOpt() + ", --" + o.getLongOpt() + (o.hasArg() ? " " + o.getArgName() : "");
+            b.append(String.format("  %-24s %s%n", names, o.getDescription()));
+        }
+        b.append("\n").append(c.details());
+        return b.toString().replace("\r\n", "\n");
     }
 
     static String version() {

@@ -17,7 +17,6 @@ import dev.netpolc.ir.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,7 +80,6 @@ class RobustnessTest {
         }
     }
 
-    @Disabled("BUG: a container on a host network throws NullPointerException (Attachment with null interfaceName)")
     @Test
     void aContainerOnTheHostNetworkCompiles() {
         CompileResult r = assertDoesNotThrow(() -> Compile.result("""
@@ -101,7 +99,6 @@ class RobustnessTest {
         }
     }
 
-    @Disabled("BUG: a container on a none network throws NullPointerException (Attachment with null interfaceName)")
     @Test
     void aContainerOnTheNoneNetworkCompiles() {
         CompileResult r = assertDoesNotThrow(() -> Compile.result("""
@@ -113,7 +110,6 @@ class RobustnessTest {
         assertNull(container(r.policy(), "n").gatewayNetwork());
     }
 
-    @Disabled("BUG: host network plus another network throws NullPointerException after reporting NP2038")
     @Test
     void theHostNetworkWithAnotherNetworkIsNP2038() {
         CompileResult r = assertDoesNotThrow(() -> Compile.result("""
@@ -125,7 +121,6 @@ class RobustnessTest {
         assertEquals(List.of(DiagnosticCode.EXCLUSIVE_NETWORK), codes(r.diagnostics()));
     }
 
-    @Disabled("BUG: an overlay network without 'underlay' throws NullPointerException in OverlayOptions")
     @Test
     void anOverlayNetworkWithoutUnderlayIsADiagnostic() {
         CompileResult r = assertDoesNotThrow(() -> Compile.result("""
@@ -140,7 +135,6 @@ class RobustnessTest {
         }
     }
 
-    @Disabled("BUG: an attach line with a syntax error also reports NP2035 'container has no network'")
     @Test
     void aBrokenAttachIsReportedOnlyAsASyntaxError() {
         List<Diagnostic> d = Compile.errors("""
@@ -150,7 +144,6 @@ class RobustnessTest {
         assertEquals(List.of(DiagnosticCode.SYNTAX_ERROR), codes(d), d.toString());
     }
 
-    @Disabled("BUG: a missing on/off is reported twice at one position (NP1003 and NP2007 \"found '}'\")")
     @Test
     void aMissingToggleIsReportedOnce() {
         List<Diagnostic> d = Compile.errors("network n { icc }\n");

@@ -22,9 +22,8 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public String description() {
-        return (family == Family.IPV4 ? "an iptables-restore" : "an ip6tables-restore")
-                + " script in Docker's layout (filter and nat; mangle when SCTP ports are published)"
-                + (family == Family.IPV6 ? ", for networks with an IPv6 subnet" : "");
+        return family == Family.IPV4 ? "iptables-restore script, Docker's layout, IPv4"
+                : "ip6tables-restore script, Docker's layout, networks with an IPv6 subnet";
     }
 
     /** The rules as data, for tests and tools that inspect them. */

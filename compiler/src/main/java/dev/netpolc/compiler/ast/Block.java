@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * A declaration with a block: {@code network NAME {...}}, {@code container NAME {...}} or
- * {@code settings {...}} (then {@code name} is null).
+ * {@code settings {...}} (then {@code name} is null). {@code incomplete} is true when an attribute
+ * was dropped because of a syntax error: checks that infer something from what is missing (a
+ * container with no 'attach', a macvlan with no 'parent') then stay silent.
  */
-public record Block(Kind kind, SourceSpan keywordSpan, Value name, List<Attr> attrs) {
+public record Block(Kind kind, SourceSpan keywordSpan, Value name, List<Attr> attrs, boolean incomplete) {
 
     /** The kinds of block a policy has. */
     public enum Kind {

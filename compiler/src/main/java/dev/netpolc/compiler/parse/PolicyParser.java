@@ -188,15 +188,18 @@ public final class PolicyParser {
                 return null;
             }
             List<Attr> attrs = new ArrayList<>();
+            boolean incomplete = block == null || block.exception != null;
             if (block != null) {
                 for (AttributeContext a : block.attribute()) {
                     Attr attr = attr(a);
                     if (attr != null) {
                         attrs.add(attr);
+                    } else if (!(a instanceof NetPolicyParser.EmptyAttrContext)) {
+                        incomplete = true;
                     }
                 }
             }
-            return new Block(kind, span(keyword), n, attrs);
+            return new Block(kind, span(keyword), n, attrs, incomplete);
         }
 
         private Attr attr(AttributeContext a) {

@@ -141,7 +141,8 @@ final class ContainerResolver {
         // A container without 'attach' joins 'bridge', as with 'docker run'; but when the block has
         // an unknown attribute (a misspelt 'attach', say) that is already reported, and guessing
         // the network would only add a second, misleading error.
-        boolean unknownAttribute = c.block.attrs().stream().anyMatch(a -> !AttributeTable.CONTAINER.contains(a.key()));
+        boolean unknownAttribute = c.block.incomplete()
+                || c.block.attrs().stream().anyMatch(a -> !AttributeTable.CONTAINER.contains(a.key()));
         if (attached.isEmpty() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("attach"))) {
             Draft bridge = networks.draft(NetworkResolver.DEFAULT_BRIDGE_NETWORK);
             if (bridge != null && bridge.driver == Driver.BRIDGE) {

@@ -565,8 +565,10 @@ final class NetworkResolver {
         MacvlanOptions macvlan = null;
         if (d.driver == Driver.MACVLAN) {
             if (d.parent == null) {
-                diags.report(DiagnosticCode.MISSING_ATTRIBUTE, d.span(), "macvlan network '" + d.name + "' has no parent interface",
-                        Note.help("add 'parent eth0' with the host interface the network hangs off"));
+                if (!d.block.incomplete()) {
+                    diags.report(DiagnosticCode.MISSING_ATTRIBUTE, d.span(), "macvlan network '" + d.name
+                            + "' has no parent interface", Note.help("add 'parent eth0' with the host interface the network hangs off"));
+                }
             } else {
                 macvlan = new MacvlanOptions(d.parent, d.mode, d.vlan);
                 if (d.vlan != null) {
