@@ -56,6 +56,7 @@ attribute
     | USERLAND_PROXY toggle                                 # userlandProxyAttr
     | CHAIN_PREFIX value                                    # chainPrefixAttr
     | FORWARD_POLICY value                                  # forwardPolicyAttr
+    | NFT_TABLE value                                       # nftTableAttr
     | UPLINK valueList                                      # uplinkAttr
     | WORD (WORD | STRING)*                                 # unknownAttr
     | SEMI                                                  # emptyAttr
@@ -118,6 +119,7 @@ NETNS          : 'netns' ;
 USERLAND_PROXY : 'userland-proxy' ;
 CHAIN_PREFIX   : 'chain-prefix' ;
 FORWARD_POLICY : 'forward-policy' ;
+NFT_TABLE      : 'nft-table' ;
 UPLINK         : 'uplink' ;
 ON             : 'on' ;
 OFF            : 'off' ;

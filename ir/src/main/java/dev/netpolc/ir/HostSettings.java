@@ -10,21 +10,25 @@ import java.util.Objects;
  * @param chainPrefix    the prefix of every chain netpolc creates ({@code DOCKER} by default)
  * @param forwardPolicy  the FORWARD chain's policy
  * @param uplinks        the host's uplink interfaces, when the policy names them
+ * @param nftTable       the name of the nftables table netpolc owns ({@code netpolc} by default)
  * @param span           the first settings block, or {@link SourceSpan#BUILTIN} when there is none
  */
 public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPolicy forwardPolicy, List<String> uplinks,
-        SourceSpan span) {
+        String nftTable, SourceSpan span) {
 
     public static final String DEFAULT_CHAIN_PREFIX = "DOCKER";
+    public static final String DEFAULT_NFT_TABLE = "netpolc";
 
     public HostSettings {
         Objects.requireNonNull(chainPrefix);
         Objects.requireNonNull(forwardPolicy);
+        Objects.requireNonNull(nftTable);
         Objects.requireNonNull(span);
         uplinks = List.copyOf(uplinks);
     }
 
     public static HostSettings defaults() {
-        return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), SourceSpan.BUILTIN);
+        return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), DEFAULT_NFT_TABLE,
+                SourceSpan.BUILTIN);
     }
 }

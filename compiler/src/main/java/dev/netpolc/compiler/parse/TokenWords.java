@@ -24,7 +24,7 @@ final class TokenWords {
             NetPolicyLexer.PARENT, NetPolicyLexer.MODE, NetPolicyLexer.VLAN, NetPolicyLexer.VXLAN_ID,
             NetPolicyLexer.UNDERLAY, NetPolicyLexer.PEERS, NetPolicyLexer.ATTACH, NetPolicyLexer.PUBLISH,
             NetPolicyLexer.NETNS, NetPolicyLexer.USERLAND_PROXY, NetPolicyLexer.CHAIN_PREFIX,
-            NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK);
+            NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK, NetPolicyLexer.NFT_TABLE);
 
     private TokenWords() {}
 

@@ -72,6 +72,17 @@ final class Names {
         return Optional.empty();
     }
 
+    private static final Pattern NFT_TABLE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+
+    /** Why an nftables table name cannot be used, or empty when it can. */
+    static Optional<String> nftTableProblem(String name) {
+        if (!NFT_TABLE.matcher(name).matches()) {
+            return Optional.of("nftables table name '" + printable(name)
+                    + "' must start with a letter and use at most 32 letters, digits, '-' and '_'");
+        }
+        return Optional.empty();
+    }
+
     /** Why a chain prefix cannot be used, or empty when it can. */
     static Optional<String> chainPrefixProblem(String prefix) {
         if (!CHAIN_PREFIX.matcher(prefix).matches()) {

@@ -105,6 +105,7 @@ public final class Resolver {
         String chainPrefix = d.chainPrefix();
         ForwardPolicy forwardPolicy = d.forwardPolicy();
         List<String> uplinks = new ArrayList<>();
+        String nftTable = d.nftTable();
         Map<String, SourceSpan> firstUse = new LinkedHashMap<>();
         for (Block b : blocks) {
             for (Attr a : b.attrs()) {
@@ -148,6 +149,15 @@ public final class Resolver {
                                     Note.help("Docker sets drop when it turns forwarding on; write 'forward-policy drop'"));
                         }
                         break;
+                    case "nft-table":
+                        var tableProblem = Names.nftTableProblem(v.text());
+                        if (tableProblem.isPresent()) {
+                            diags.report(DiagnosticCode.INVALID_VALUE, v.span(), tableProblem.get(),
+                                    Note.help("use a short name such as netpolc"));
+                        } else {
+                            nftTable = v.text();
+                        }
+                        break;
                     case "uplink":
                         for (Value u : a.values()) {
                             if (interfaces.claim(u.text(), u.textSpan(), "uplink")) {
@@ -160,7 +170,7 @@ public final class Resolver {
                 }
             }
         }
-        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks,
+        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable,
                 blocks.isEmpty() ? SourceSpan.BUILTIN : blocks.get(0).keywordSpan());
     }
 
