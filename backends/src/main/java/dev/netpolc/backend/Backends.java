@@ -1,6 +1,7 @@
 package dev.netpolc.backend;
 
 import dev.netpolc.backend.iptables.IptablesBackend;
+import dev.netpolc.backend.nftables.NftablesBackend;
 import dev.netpolc.ir.Family;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /** The registry of backends, in the order {@code --help} lists them. */
 public final class Backends {
 
-    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4), new IptablesBackend(Family.IPV6));
+    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4), new IptablesBackend(Family.IPV6),
+            new NftablesBackend());
 
     private Backends() {}
 

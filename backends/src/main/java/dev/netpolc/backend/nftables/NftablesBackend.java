@@ -1,0 +1,30 @@
+package dev.netpolc.backend.nftables;
+
+import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Templates;
+import dev.netpolc.ir.Policy;
+import java.util.Map;
+
+/** One {@code inet} table for {@code nft -f}, replaced in one transaction, in the form {@code nft list table} prints. */
+public final class NftablesBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "nftables";
+    }
+
+    @Override
+    public String description() {
+        return "nft -f ruleset: one inet table, IPv4 and IPv6, rules fixed, data in sets and maps";
+    }
+
+    /** The table as data, for tests and tools that inspect it. */
+    public NftablesView.TableView table(Policy policy) {
+        return new NftablesLayout(policy).build();
+    }
+
+    @Override
+    public String render(Policy policy) {
+        return Templates.render("nftables.ftl", Map.of("table", table(policy)));
+    }
+}

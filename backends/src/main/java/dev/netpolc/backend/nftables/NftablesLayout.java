@@ -1,0 +1,266 @@
+package dev.netpolc.backend.nftables;
+
+import dev.netpolc.backend.nftables.NftSet.Order;
+import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Family;
+import dev.netpolc.ir.IpAddr;
+import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Policy;
+import dev.netpolc.ir.PublishedPort;
+import dev.netpolc.ir.Subnet;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Docker's bridge-network behaviour as one nftables table: the same verdicts as the iptables
+ * layout (user hook first, isolation between networks, internal networks, icc, conntrack, published
+ * ports, masquerade or SNAT, hairpin NAT, userland proxy on or off), but every per-network and
+ * per-port fact lives in a set or map. The rules are fixed: their number does not change as
+ * networks and ports are added, and a packet meets the same number of rules whatever the size of
+ * the policy (set lookups are hash, tree or pipapo lookups).
+ *
+ * <p>Two facts that iptables expresses per bridge need a trick in sets. "Input and output are the
+ * same bridge" is the lookup of {@code iifname . oifname} in a set of {@code BR . BR} pairs, one per
+ * bridge. "The source is on the output bridge's own subnet" is the lookup of
+ * {@code oifname . ip saddr} in a set of {@code BR . SUBNET} intervals.
+ */
+final class NftablesLayout {
+
+    private final Policy policy;
+    private final Map<String, Network> networks;
+    private final Map<String, NftSet> sets = new LinkedHashMap<>();
+
+    NftablesLayout(Policy policy) {
+        this.policy = policy;
+        this.networks = policy.networksByName();
+    }
+
+    NftablesView.TableView build() {
+        for (Family f : Family.values()) {
+            fill(f);
+        }
+        List<NftablesView.SetView> setViews = new ArrayList<>();
+        sets.values().forEach(s -> setViews.add(s.view()));
+        boolean proxy = policy.settings().userlandProxy();
+        List<NftablesView.ChainView> chains = List.of(
+                new NftablesView.ChainView("user", null, List.of()),
+                new NftablesView.ChainView("forward", "type filter hook forward priority filter; policy "
+                        + policy.settings().forwardPolicy().name().toLowerCase(Locale.ROOT) + ";", forwardRules()),
+                new NftablesView.ChainView("prerouting", "type nat hook prerouting priority dstnat; policy accept;",
+                        List.of("fib daddr type local jump port_dnat")),
+                new NftablesView.ChainView("output", "type nat hook output priority -100; policy accept;",
+                        proxy ? List.of("ip daddr != 127.0.0.0/8 fib daddr type local jump port_dnat",
+                                "ip6 daddr != ::1 fib daddr type local jump port_dnat")
+                                : List.of("fib daddr type local jump port_dnat")),
+                new NftablesView.ChainView("port_dnat", null, portDnatRules()),
+                new NftablesView.ChainView("postrouting", "type nat hook postrouting priority srcnat; policy accept;",
+                        postroutingRules()));
+        return new NftablesView.TableView("inet", policy.settings().nftTable(), List.copyOf(setViews), chains);
+    }
+
+    private static String v(Family f) {
+        return f == Family.IPV4 ? "4" : "6";
+    }
+
+    private static String ip(Family f) {
+        return f == Family.IPV4 ? "ip" : "ip6";
+    }
+
+    private static String nfproto(Family f) {
+        return f == Family.IPV4 ? "meta nfproto ipv4" : "meta nfproto ipv6";
+    }
+
+    private static String addrType(Family f) {
+        return f == Family.IPV4 ? "ipv4_addr" : "ipv6_addr";
+    }
+
+    /** nft prints IPv4 addresses two to a line and IPv6 addresses one to a line. */
+    private static int addrPerLine(Family f) {
+        return f == Family.IPV4 ? 2 : 1;
+    }
+
+    private NftSet set(String name, String type, Order order, int perLine) {
+        return sets.computeIfAbsent(name, n -> NftSet.set(n, type, order, perLine));
+    }
+
+    private NftSet map(String name, String type, Order order, int perLine) {
+        return sets.computeIfAbsent(name, n -> NftSet.map(n, type, order, perLine));
+    }
+
+    private void fill(Family f) {
+        String s = v(f);
+        String addr = addrType(f);
+        boolean proxy = policy.settings().userlandProxy();
+        NftSet bridges = set("bridges" + s, "ifname", Order.NAME, 1);
+        NftSet internal = set("internal" + s, "ifname", Order.NAME, 1);
+        NftSet same = set("same" + s, "ifname . ifname", Order.INSERTION, 1);
+        NftSet icc = set("icc" + s, "ifname . ifname", Order.INSERTION, 1);
+        NftSet noicc = set("noicc" + s, "ifname . ifname", Order.INSERTION, 1);
+        NftSet subnets = set("subnets" + s, "ifname . " + addr, Order.INSERTION, 1);
+        NftSet published = set("published" + s, "ifname . " + addr + " . inet_proto . inet_service", Order.INSERTION, 1);
+        NftSet masq = set("masq" + s, addr, Order.ADDRESS, addrPerLine(f));
+        NftSet snat = f == Family.IPV4 ? map("snat4", "ipv4_addr : ipv4_addr", Order.ADDRESS, 2) : null;
+        NftSet localMasq = set("local_masq" + s, "ifname", Order.NAME, 1);
+        NftSet localSnat = f == Family.IPV4 ? map("local_snat4", "ifname : ipv4_addr", Order.NAME, 1) : null;
+        NftSet hairpin = set("hairpin" + s, addr + " . " + addr + " . inet_proto . inet_service", Order.INSERTION, 1);
+        NftSet dnatReturn = set("dnat_return" + s, "ifname", Order.NAME, 1);
+        NftSet ownAny = set("dnat_own_any" + s, "ifname . inet_proto . inet_service", Order.INSERTION, 1);
+        NftSet ownBound = set("dnat_own_bound" + s, "ifname . " + addr + " . inet_proto . inet_service", Order.INSERTION, 1);
+        NftSet dnatAny = map("dnat_any" + s, "inet_proto . inet_service : " + addr + " . inet_service", Order.INSERTION, 1);
+        NftSet dnatBound = map("dnat_bound" + s, addr + " . inet_proto . inet_service : " + addr + " . inet_service",
+                Order.INSERTION, 1);
+
+        for (Network n : policy.networks()) {
+            if (!n.isBridge() || n.subnet(f).isEmpty()) {
+                continue;
+            }
+            String br = quote(n.bridgeName());
+            Subnet sub = n.subnet(f).get();
+            String pair = br + " . " + br;
+            same.add(pair, null);
+            (n.icc() ? icc : noicc).add(pair, null);
+            subnets.add(br + " . " + sub.cidr(), null);
+            if (n.internal()) {
+                internal.add(br, n.bridgeName());
+                continue;
+            }
+            bridges.add(br, n.bridgeName());
+            boolean snatted = f == Family.IPV4 && n.snatSource() != null;
+            if (n.masquerade()) {
+                if (snatted) {
+                    snat.add(sub.cidr() + " : " + n.snatSource().text(), sortKey(sub.cidr().address()));
+                } else {
+                    masq.add(sub.cidr().toString(), sortKey(sub.cidr().address()));
+                }
+                if (proxy) {
+                    dnatReturn.add(br, n.bridgeName());
+                }
+            }
+            if (!proxy) {
+                if (snatted) {
+                    localSnat.add(br + " : " + n.snatSource().text(), n.bridgeName());
+                } else {
+                    localMasq.add(br, n.bridgeName());
+                }
+            }
+        }
+        for (Container c : policy.containers()) {
+            for (PublishedPort p : c.published()) {
+                if (p.family() != f) {
+                    continue;
+                }
+                String br = quote(networks.get(p.network()).bridgeName());
+                String proto = p.protocol().keyword();
+                String cip = p.containerAddress().text();
+                published.add(br + " . " + cip + " . " + proto + " . " + p.containerPort(), null);
+                hairpin.add(cip + " . " + cip + " . " + proto + " . " + p.containerPort(), null);
+                String target = cip + " . " + p.containerPort();
+                if (p.hostAddress() == null) {
+                    dnatAny.add(proto + " . " + p.hostPort() + " : " + target, null);
+                    if (proxy) {
+                        ownAny.add(br + " . " + proto + " . " + p.hostPort(), null);
+                    }
+                } else {
+                    String bound = p.hostAddress().text() + " . " + proto + " . " + p.hostPort();
+                    dnatBound.add(bound + " : " + target, null);
+                    if (proxy) {
+                        ownBound.add(br + " . " + bound, null);
+                    }
+                }
+            }
+        }
+    }
+
+    private List<String> forwardRules() {
+        List<String> r = new ArrayList<>();
+        r.add("jump user");
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add("oifname @internal" + s + " oifname . " + ip(f) + " saddr != @subnets" + s + " drop");
+            r.add("iifname @internal" + s + " iifname . " + ip(f) + " daddr != @subnets" + s + " drop");
+        }
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add(nfproto(f) + " iifname @bridges" + s + " oifname @bridges" + s + " iifname . oifname != @same" + s + " drop");
+        }
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " oifname @bridges" + v(f) + " ct state established,related accept");
+        }
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add("oifname . " + ip(f) + " daddr . meta l4proto . th dport @published" + s + " iifname . oifname != @same" + s
+                    + " accept");
+        }
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add(nfproto(f) + " iifname @bridges" + s + " iifname . oifname != @same" + s + " accept");
+        }
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " iifname . oifname @icc" + v(f) + " accept");
+        }
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " iifname . oifname @noicc" + v(f) + " drop");
+        }
+        return r;
+    }
+
+    private List<String> portDnatRules() {
+        List<String> r = new ArrayList<>();
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " iifname @dnat_return" + v(f) + " return");
+        }
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " iifname . meta l4proto . th dport @dnat_own_any" + v(f) + " return");
+        }
+        for (Family f : Family.values()) {
+            r.add("iifname . " + ip(f) + " daddr . meta l4proto . th dport @dnat_own_bound" + v(f) + " return");
+        }
+        for (Family f : Family.values()) {
+            r.add("meta l4proto { tcp, udp, sctp } dnat " + ip(f) + " to " + ip(f)
+                    + " daddr . meta l4proto . th dport map @dnat_bound" + v(f));
+        }
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " meta l4proto { tcp, udp, sctp } dnat " + ip(f) + " to meta l4proto . th dport map @dnat_any"
+                    + v(f));
+        }
+        return r;
+    }
+
+    private List<String> postroutingRules() {
+        List<String> r = new ArrayList<>();
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add(ip(f) + " saddr @masq" + s + " oifname . " + ip(f) + " saddr != @subnets" + s + " masquerade");
+        }
+        r.add("oifname . ip saddr != @subnets4 snat ip to ip saddr map @snat4");
+        for (Family f : Family.values()) {
+            r.add(nfproto(f) + " oifname @local_masq" + v(f) + " fib saddr type local masquerade");
+        }
+        r.add("meta nfproto ipv4 fib saddr type local snat ip to oifname map @local_snat4");
+        for (Family f : Family.values()) {
+            String s = v(f);
+            r.add(ip(f) + " saddr . " + ip(f) + " daddr . meta l4proto . th dport @hairpin" + s + " masquerade");
+        }
+        return r;
+    }
+
+    /** Names were validated by the compiler (letters, digits, '.', '-', '_'); quoting makes any of them a string. */
+    private static String quote(String name) {
+        return "\"" + name + "\"";
+    }
+
+    /** The numeric value of an address, for the order nft lists a sorted set in. */
+    private static BigInteger sortKey(IpAddr a) {
+        try {
+            return new BigInteger(1, InetAddress.getByName(a.text()).getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("not an address literal: " + a.text(), e);
+        }
+    }
+}
