@@ -2,14 +2,9 @@ package dev.netpolc.cli;
 
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
-import dev.netpolc.compiler.CompileResult;
-import dev.netpolc.compiler.PolicyCompiler;
-import dev.netpolc.compiler.diag.DiagnosticRenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 
-import java.nio.file.NoSuchFileException;
 
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
@@ -64,20 +59,11 @@ final class CompileCommand implements Command {
         String targetName = line.getOptionValue("target", Backends.defaultBackend().name());
         Backend backend = Backends.byName(targetName).orElseThrow(() -> new UsageException("compile: unknown target '"
                 + targetName + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
-        PolicyInput input = PolicyInput.of(line.getArgList().get(0), io);
-        CompileResult result;
-        try {
-            result = input.compile();
-        } catch (IOException e) {
-            io.err().println("netpolc: " + PolicyInput.describe(e, input.displayName()));
-            return ExitCode.IO_OR_INTERNAL;
+        PolicyInput.Loaded loaded = PolicyInput.load(line.getArgList().get(0), io);
+        if (loaded.policy() == null) {
+            return loaded.exitCode();
         }
-        io.err().print(DiagnosticRenderer.render(result.diagnostics(), result.sources()));
-        if (result.hasErrors()) {
-            io.err().println("netpolc: " + DiagnosticRenderer.summary(result.diagnostics()) + "; nothing was written");
-            return ExitCode.POLICY_ERRORS;
-        }
-        String text = backend.render(result.policy());
+        String text = backend.render(loaded.policy());
         String outputPath = line.getOptionValue("output");
         if (outputPath == null || outputPath.equals("-")) {
             io.out().write(text.getBytes(StandardCharsets.UTF_8), 0, text.getBytes(StandardCharsets.UTF_8).length);
@@ -97,42 +83,4 @@ final class CompileCommand implements Command {
         }
         return ExitCode.OK;
     }
-
-    /** Where a policy comes from: a file, or standard input. */
-    record PolicyInput(String argument, Io io) {
-        static PolicyInput of(String argument, Io io) {
-            return new PolicyInput(argument, io);
-        }
-
-        String displayName() {
-            return argument.equals("-") ? "<stdin>" : argument;
-        }
-
-        CompileResult compile() throws IOException {
-            if (argument.equals("-")) {
-                byte[] bytes = io.in().readAllBytes();
-                return PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
-            }
-            return PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
-        }
-
-        static String describe(IOException e, String name) {
-            return "cannot read '" + name + "'" + reason(e);
-        }
-
-        static String reason(IOException e) {
-            if (e instanceof NoSuchFileException) {
-                return ": no such file or directory";
-            }
-            if (e instanceof AccessDeniedException) {
-                return ": permission denied";
-            }
-            String m = e.getMessage();
-            if (m != null && m.endsWith(": is a directory")) {
-                return ": it is a directory";
-            }
-            return m == null ? "" : ": " + m;
-        }
-    }
-
 }

@@ -150,6 +150,32 @@ class CliTest {
         assertEquals(1, run.err().lines().count(), run.err());
     }
 
+    @Test
+    void inspectAndLsShowTheResolvedModel() throws IOException {
+        write("p.net", "network bridge {}\nnetwork app { subnet 10.5.0.0/24; icc off }\n"
+                + "container web { attach app; publish 8080 -> 80 }\n");
+        Run ls = Run.netpolcIn(dir, new byte[0], "ls", "p.net");
+        assertEquals(0, ls.exitCode(), ls.err());
+        assertEquals("NAME    DRIVER  BRIDGE", ls.out().lines().findFirst().orElseThrow().substring(0, 22));
+        assertTrue(ls.out().lines().anyMatch(l -> l.matches("app +bridge +br-[0-9a-f]{12} +10\\.5\\.0\\.0/24 +- +no-icc +1")),
+                ls.out());
+        Run text = Run.netpolcIn(dir, new byte[0], "inspect", "p.net", "web");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("eth0        network app 10.5.0.2  mac 02:42:0a:05:00:02"), text.out());
+        assertTrue(text.out().contains("publish     0.0.0.0:8080 -> 10.5.0.2:80/tcp"), text.out());
+        assertFalse(text.out().contains("network bridge"), "only the named object is shown");
+        Run json = Run.netpolcIn(dir, new byte[0], "inspect", "--format", "json", "p.net");
+        assertEquals(0, json.exitCode(), json.err());
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals("10.5.0.1", tree.at("/networks/1/ipv4/gateway").asText());
+        assertEquals(8080, tree.at("/containers/0/ports/0/hostPort").asInt());
+        assertTrue(tree.at("/containers/0/ports/0/hostAddress").isNull());
+        Run unknown = Run.netpolcIn(dir, new byte[0], "inspect", "p.net", "wbe");
+        assertEquals(1, unknown.exitCode());
+        assertEquals("netpolc: no network or container named wbe\n", unknown.err());
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "inspect", "--format", "yaml", "p.net").exitCode());
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }

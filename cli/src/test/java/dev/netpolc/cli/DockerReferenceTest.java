@@ -58,6 +58,30 @@ class DockerReferenceTest {
         assertVerdictOrdering(reference);
     }
 
+    /** Docker's IPAM on a fresh daemon gave these containers these addresses and MACs; so must netpolc. */
+    @org.junit.jupiter.api.Test
+    void containersGetTheAddressesAndMacsDockerGave() throws IOException {
+        Path policy = Repo.policies().resolve("docker/i-containers.net");
+        var p = PolicyCompiler.compileFile(policy, Repo.display(policy)).policy();
+        int rows = 0;
+        try (InputStream in = DockerReferenceTest.class.getResourceAsStream("/docker20/i-containers/addresses.txt")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.trim().split("\\s+");
+                var container = p.container(f[0]).orElseThrow();
+                var attachment = container.attachments().stream().filter(a -> a.network().equals(f[1])).findFirst()
+                        .orElseThrow(() -> new AssertionError(f[0] + " is not on " + f[1]));
+                assertEquals(f[2], attachment.ipv4().text(), f[0] + " on " + f[1] + ": address");
+                assertEquals(f[3], p.network(f[1]).orElseThrow().ipv4().gateway().text(), f[1] + ": gateway");
+                assertEquals(f[4], attachment.mac(), f[0] + " on " + f[1] + ": MAC");
+                rows++;
+            }
+        }
+        assertEquals(6, rows, "addresses.txt rows checked");
+    }
+
     /** The orderings that change what happens to a packet; Docker's own file must pass them too. */
     static void assertVerdictOrdering(IptablesSave s) {
         IptablesSave.Table filter = s.tables().get("filter");

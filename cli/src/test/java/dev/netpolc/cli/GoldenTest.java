@@ -35,6 +35,11 @@ class GoldenTest {
                     GoldenFiles.verify(Repo.stem(policy), b.name(), run.out());
                 }));
             }
+            tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " inspect --format json", () -> {
+                Run run = Run.netpolc("inspect", "--format", "json", Repo.display(policy));
+                assertEquals(0, run.exitCode(), () -> "inspect failed:\n" + run.err());
+                GoldenFiles.verify(Repo.stem(policy), "inspect", run.out());
+            }));
             tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " warnings", () -> {
                 Run run = Run.netpolc("compile", Repo.display(policy));
                 if (!run.err().isEmpty()) {
@@ -64,6 +69,7 @@ class GoldenTest {
             for (Backend b : Backends.all()) {
                 expected.add(Repo.stem(policy) + "." + b.name() + GoldenFiles.APPROVED);
             }
+            expected.add(Repo.stem(policy) + ".inspect" + GoldenFiles.APPROVED);
             if (!Run.netpolc("compile", Repo.display(policy)).err().isEmpty()) {
                 expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
             }

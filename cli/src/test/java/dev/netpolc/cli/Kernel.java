@@ -71,7 +71,11 @@ final class Kernel {
     }
 
     /** The result of a command. */
-    record Result(int exitCode, String out, String err) {}
+    record Result(int exitCode, String out, String err) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
 
     /** A network namespace created for one test, deleted by {@link #close}. */
     static final class Netns implements AutoCloseable {

@@ -1,0 +1,58 @@
+package dev.netpolc.cli;
+
+import dev.netpolc.compiler.CompileResult;
+import dev.netpolc.compiler.PolicyCompiler;
+import dev.netpolc.compiler.diag.DiagnosticRenderer;
+import dev.netpolc.ir.Policy;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** Reads and compiles the policy a command names (a file, or - for standard input), reporting on stderr. */
+final class PolicyInput {
+
+    private PolicyInput() {}
+
+    /** The compiled policy, or null and the exit code to return. */
+    record Loaded(Policy policy, int exitCode) {}
+
+    /**
+     * Compiles {@code argument}, prints its diagnostics to stderr and returns the policy; when the
+     * policy cannot be read or has errors, prints why and returns null with the exit code.
+     */
+    static Loaded load(String argument, Io io) {
+        String display = argument.equals("-") ? "<stdin>" : argument;
+        CompileResult result;
+        try {
+            if (argument.equals("-")) {
+                result = PolicyCompiler.compileBytes("<stdin>", io.in().readAllBytes(), io.cwd());
+            } else {
+                result = PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
+            }
+        } catch (IOException e) {
+            io.err().println("netpolc: cannot read '" + display + "'" + reason(e));
+            return new Loaded(null, ExitCode.IO_OR_INTERNAL);
+        }
+        io.err().print(DiagnosticRenderer.render(result.diagnostics(), result.sources()));
+        if (result.hasErrors()) {
+            io.err().println("netpolc: " + DiagnosticRenderer.summary(result.diagnostics()) + "; nothing was written");
+            return new Loaded(null, ExitCode.POLICY_ERRORS);
+        }
+        return new Loaded(result.policy(), ExitCode.OK);
+    }
+
+    /** Why an I/O operation failed, as the end of a one-line message. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return ": permission denied";
+        }
+        String m = e.getMessage();
+        if (m != null && m.endsWith(": is a directory")) {
+            return ": it is a directory";
+        }
+        return m == null ? "" : ": " + m;
+    }
+}
