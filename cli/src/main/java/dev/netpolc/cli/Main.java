@@ -20,7 +20,8 @@ import org.apache.commons.cli.ParseException;
  */
 public final class Main {
 
-    private static final List<Command> COMMANDS = List.of(new CompileCommand(), new InspectCommand(), new LsCommand());
+    private static final List<Command> COMMANDS = List.of(new CompileCommand(), new LintCommand(), new InspectCommand(),
+            new LsCommand());
 
     private Main() {}
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,52 @@ class CliTest {
         assertEquals(1, unknown.exitCode());
         assertEquals("netpolc: no network or container named wbe\n", unknown.err());
         assertEquals(2, Run.netpolcIn(dir, new byte[0], "inspect", "--format", "yaml", "p.net").exitCode());
+    }
+
+    @Test
+    void lintExitCodesFollowSeverity() throws IOException {
+        write("warn.net", "network bridge {}\nnetwork spare { subnet 10.9.0.0/24 }\n");
+        write("bad.net", BAD);
+        write("clean.net", GOOD);
+        Run clean = Run.netpolcIn(dir, new byte[0], "lint", "clean.net");
+        assertEquals(0, clean.exitCode(), clean.err());
+        assertEquals("netpolc: no problems found in 1 policy\n", clean.err());
+        Run warn = Run.netpolcIn(dir, new byte[0], "lint", "warn.net");
+        assertEquals(0, warn.exitCode(), "warnings alone pass");
+        assertTrue(warn.err().contains("warning[NP3001]"), warn.err());
+        assertEquals(1, Run.netpolcIn(dir, new byte[0], "lint", "--warnings-as-errors", "warn.net").exitCode());
+        Run disabled = Run.netpolcIn(dir, new byte[0], "lint", "--disable", "NP3001", "--warnings-as-errors", "warn.net");
+        assertEquals(0, disabled.exitCode(), disabled.err());
+        Run reenabled = Run.netpolcIn(dir, new byte[0], "lint", "--disable", "all", "--enable", "np3001", "warn.net");
+        assertTrue(reenabled.err().contains("warning[NP3001]"), "enable after disable all, ids case-insensitive");
+        assertEquals(1, Run.netpolcIn(dir, new byte[0], "lint", "bad.net", "clean.net").exitCode());
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "lint", "--disable", "NP9999", "clean.net").exitCode());
+        assertEquals(2, Run.netpolcIn(dir, new byte[0], "lint", "--format", "xml", "clean.net").exitCode());
+        Run json = Run.netpolcIn(dir, new byte[0], "lint", "--format", "json", "warn.net", "bad.net");
+        assertEquals(1, json.exitCode());
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals(1, tree.at("/summary/errors").asInt());
+        assertEquals(1, tree.at("/summary/warnings").asInt());
+        assertEquals("NP2003", tree.at("/diagnostics/0/code").asText());
+        Run list = Run.netpolc("lint", "--list-checks");
+        assertEquals(10, list.out().lines().filter(l -> l.startsWith("NP30")).count(), list.out());
+    }
+
+    @Test
+    void lintCheckOutputRunsTheValidators() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Validators.which("unshare") != null && Validators.which("nft") != null
+                && Validators.which("iptables-restore") != null,
+                "unshare and nft are needed");
+        write("clean.net", GOOD);
+        Run run = Run.netpolcIn(dir, new byte[0], "lint", "--check-output", "clean.net");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("netpolc: no problems found in 1 policy\n", run.err());
+        var rejected = Validators.validate("nftables", "table inet x {\n\tchain c {\n\t\tbogus\n\t}\n}\n", "p.net");
+        assertEquals(1, rejected.size(), "nft -c must reject a broken ruleset");
+        assertEquals("NP4001", rejected.get(0).code().id());
+        assertTrue(rejected.get(0).message().startsWith("nft -c -f - rejected the nftables output: "), rejected.get(0).message());
+        assertEquals(List.of(), Validators.validate("iptables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "p.net"));
+        assertEquals(1, Validators.validate("iptables", "*filter\n-A FORWARD -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n", "p.net").size());
     }
 
     private Path write(String name, String text) throws IOException {

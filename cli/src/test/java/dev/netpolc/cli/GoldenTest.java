@@ -61,6 +61,32 @@ class GoldenTest {
         }));
     }
 
+    /** The lint findings of every policy, valid or not, in the three formats CI tools read. */
+    @TestFactory
+    Stream<DynamicTest> lintReportsMatchTheirGoldenFiles() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Path> all = new ArrayList<>(Repo.validPolicies());
+        all.addAll(Repo.invalidPolicies());
+        for (Path policy : all) {
+            tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " lint", () -> {
+                Run run = Run.netpolc("lint", Repo.display(policy));
+                assertEquals(run.err().contains("error["), run.exitCode() == 1, run.err());
+                assertEquals("", run.out(), "text findings go to stderr only");
+                GoldenFiles.verify(Repo.stem(policy), "lint", run.err());
+            }));
+            for (String format : LINT_FORMATS) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " lint --format " + format, () -> {
+                    Run run = Run.netpolc("lint", "--format", format, Repo.display(policy));
+                    assertTrue(run.exitCode() == 0 || run.exitCode() == 1, run.err());
+                    GoldenFiles.verify(Repo.stem(policy), "lint-" + format, run.out());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    static final List<String> LINT_FORMATS = List.of("json", "sarif");
+
     /** A golden file without a policy is stale; a policy without golden files was never reviewed. */
     @Test
     void everyGoldenFileHasAPolicyAndEveryPolicyHasGoldenFiles() throws IOException {
@@ -70,12 +96,14 @@ class GoldenTest {
                 expected.add(Repo.stem(policy) + "." + b.name() + GoldenFiles.APPROVED);
             }
             expected.add(Repo.stem(policy) + ".inspect" + GoldenFiles.APPROVED);
+            expectLint(expected, policy);
             if (!Run.netpolc("compile", Repo.display(policy)).err().isEmpty()) {
                 expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
             }
         }
         for (Path policy : Repo.invalidPolicies()) {
             expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
+            expectLint(expected, policy);
         }
         Set<String> actual = new TreeSet<>();
         try (Stream<Path> s = Files.walk(Repo.golden())) {
@@ -88,6 +116,13 @@ class GoldenTest {
         orphaned.removeAll(expected);
         assertTrue(missing.isEmpty() && orphaned.isEmpty(), "policies without golden files: " + missing
                 + "\ngolden files without a policy (or without the output they hold): " + orphaned);
+    }
+
+    private static void expectLint(Set<String> expected, Path policy) {
+        expected.add(Repo.stem(policy) + ".lint" + GoldenFiles.APPROVED);
+        for (String format : LINT_FORMATS) {
+            expected.add(Repo.stem(policy) + ".lint-" + format + GoldenFiles.APPROVED);
+        }
     }
 
     /** The same policy compiles to byte-identical output, run after run. */

@@ -50,6 +50,6 @@ public final class PolicyCompiler {
             loader.loadMain(displayName, text, real, baseDir);
             policy = new Resolver(diags).resolve(new ArrayList<>(loader.sources().keySet()), loader.blocks());
         }
-        return new CompileResult(diags.hasErrors() ? null : policy, diags.sorted(), loader.sources());
+        return new CompileResult(diags.hasErrors() ? null : policy, diags.sorted(), loader.sources(), loader.includes());
     }
 }

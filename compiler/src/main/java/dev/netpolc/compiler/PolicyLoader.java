@@ -45,6 +45,8 @@ final class PolicyLoader {
     private final List<Block> blocks = new ArrayList<>();
     private final Set<Path> loaded = new HashSet<>();
     private final Deque<Path> stack = new ArrayDeque<>();
+    private final Map<Path, String> displayNames = new java.util.HashMap<>();
+    private final List<CompileResult.IncludeSite> includes = new ArrayList<>();
 
     PolicyLoader(Diagnostics diags) {
         this.diags = diags;
@@ -57,6 +59,11 @@ final class PolicyLoader {
 
     List<Block> blocks() {
         return blocks;
+    }
+
+    /** Every include that was followed, in the order they were read. */
+    List<CompileResult.IncludeSite> includes() {
+        return includes;
     }
 
     /** Loads the main file's text; includes are resolved against {@code baseDir}. */
@@ -135,6 +142,7 @@ final class PolicyLoader {
                 return;
             }
             if (!loaded.add(real)) {
+                includes.add(new CompileResult.IncludeSite(span, displayNames.getOrDefault(real, target), true));
                 return;
             }
             bytes = Files.readAllBytes(real);
@@ -145,6 +153,8 @@ final class PolicyLoader {
             return;
         }
         String displayName = display(fromName, target);
+        displayNames.put(real, displayName);
+        includes.add(new CompileResult.IncludeSite(span, displayName, false));
         String text = decode(bytes, displayName);
         if (text == null) {
             return;

@@ -58,6 +58,7 @@ attribute
     | FORWARD_POLICY value                                  # forwardPolicyAttr
     | NFT_TABLE value                                       # nftTableAttr
     | UPLINK valueList                                      # uplinkAttr
+    | UPLINK_MTU value                                      # uplinkMtuAttr
     | WORD (WORD | STRING)*                                 # unknownAttr
     | SEMI                                                  # emptyAttr
     ;
@@ -121,6 +122,7 @@ CHAIN_PREFIX   : 'chain-prefix' ;
 FORWARD_POLICY : 'forward-policy' ;
 NFT_TABLE      : 'nft-table' ;
 UPLINK         : 'uplink' ;
+UPLINK_MTU     : 'uplink-mtu' ;
 ON             : 'on' ;
 OFF            : 'off' ;
 

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param ipv4          the allocated or static IPv4 address, or null where the network has none
  * @param ipv6          the IPv6 address, or null where the network has no IPv6 subnet
  * @param mac           the interface's MAC address, or null on drivers without one
+ * @param staticIpv4    whether the IPv4 address was written in the policy rather than allocated
+ * @param staticIpv6    whether the IPv6 address was written in the policy rather than allocated
  */
 public record Attachment(
         String network,
@@ -19,7 +21,9 @@ public record Attachment(
         IpAddr ipv4,
         IpAddr ipv6,
         String mac,
-        SourceSpan span) {
+        SourceSpan span,
+        boolean staticIpv4,
+        boolean staticIpv6) {
 
     public Attachment {
         Objects.requireNonNull(network);

@@ -53,7 +53,22 @@ public enum DiagnosticCode {
     NO_NETWORK("NP2035", Severity.ERROR, "a container with no network to attach to"),
     ATTACH_OPTION_NOT_FOR_DRIVER("NP2036", Severity.ERROR, "an address or MAC on a network whose driver gives none"),
     CONFLICTING_ATTRIBUTES("NP2037", Severity.ERROR, "two attributes that exclude each other"),
-    EXCLUSIVE_NETWORK("NP2038", Severity.ERROR, "a container on a host or none network and another network");
+    EXCLUSIVE_NETWORK("NP2038", Severity.ERROR, "a container on a host or none network and another network"),
+
+    // ---- NP3xxx: lint (legal but suspicious; reported by 'netpolc lint') ----
+    UNUSED_NETWORK("NP3001", Severity.WARNING, "a network that no container is attached to"),
+    ICC_OFF_FEW_CONTAINERS("NP3002", Severity.WARNING, "icc off on a network with fewer than two containers"),
+    MASQUERADE_OFF_NEEDS_ROUTE("NP3003", Severity.WARNING, "masquerade off on a network that reaches outside: replies need a route back"),
+    STATIC_ADDRESS_IN_RANGE("NP3004", Severity.WARNING, "a static address inside the ip-range that addresses are allocated from"),
+    GATEWAY_IN_RANGE("NP3005", Severity.WARNING, "a gateway inside the ip-range that addresses are allocated from"),
+    DOCKER0_WITH_PREFIX("NP3006", Severity.WARNING, "a bridge named like Docker's while the chains are not Docker's"),
+    MTU_ABOVE_UPLINK("NP3007", Severity.WARNING, "a network MTU above the uplink's"),
+    UNUSED_INCLUDE("NP3008", Severity.WARNING, "an included file that declares nothing the policy uses"),
+    EPHEMERAL_HOST_PORT("NP3009", Severity.WARNING, "a published host port in the kernel's ephemeral port range"),
+    GATEWAY_NOT_FIRST_ATTACH("NP3010", Severity.WARNING, "a container whose default route and ports go through another network than the first it attaches"),
+
+    // ---- NP4xxx: backends and their validators ----
+    VALIDATOR_REJECTED("NP4001", Severity.ERROR, "a target's validator (iptables-restore --test, nft -c, shellcheck) rejected the output");
 
     private final String id;
     private final Severity defaultSeverity;

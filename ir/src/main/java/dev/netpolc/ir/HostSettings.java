@@ -11,10 +11,11 @@ import java.util.Objects;
  * @param forwardPolicy  the FORWARD chain's policy
  * @param uplinks        the host's uplink interfaces, when the policy names them
  * @param nftTable       the name of the nftables table netpolc owns ({@code netpolc} by default)
+ * @param uplinkMtu      the MTU of the uplinks, or null when the policy does not say
  * @param span           the first settings block, or {@link SourceSpan#BUILTIN} when there is none
  */
 public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPolicy forwardPolicy, List<String> uplinks,
-        String nftTable, SourceSpan span) {
+        String nftTable, Integer uplinkMtu, SourceSpan span) {
 
     public static final String DEFAULT_CHAIN_PREFIX = "DOCKER";
     public static final String DEFAULT_NFT_TABLE = "netpolc";
@@ -28,7 +29,7 @@ public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPol
     }
 
     public static HostSettings defaults() {
-        return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), DEFAULT_NFT_TABLE,
+        return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), DEFAULT_NFT_TABLE, null,
                 SourceSpan.BUILTIN);
     }
 }

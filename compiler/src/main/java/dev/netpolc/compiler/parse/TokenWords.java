@@ -24,7 +24,8 @@ final class TokenWords {
             NetPolicyLexer.PARENT, NetPolicyLexer.MODE, NetPolicyLexer.VLAN, NetPolicyLexer.VXLAN_ID,
             NetPolicyLexer.UNDERLAY, NetPolicyLexer.PEERS, NetPolicyLexer.ATTACH, NetPolicyLexer.PUBLISH,
             NetPolicyLexer.NETNS, NetPolicyLexer.USERLAND_PROXY, NetPolicyLexer.CHAIN_PREFIX,
-            NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK, NetPolicyLexer.NFT_TABLE);
+            NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK, NetPolicyLexer.NFT_TABLE,
+            NetPolicyLexer.UPLINK_MTU);
 
     private TokenWords() {}
 

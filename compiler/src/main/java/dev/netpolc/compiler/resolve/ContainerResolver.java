@@ -66,6 +66,8 @@ final class ContainerResolver {
         final SourceSpan span;
         BigInteger ipv4;
         BigInteger ipv6;
+        boolean staticIpv4;
+        boolean staticIpv6;
         String mac;
         SourceSpan macSpan;
 
@@ -224,6 +226,8 @@ final class ContainerResolver {
                 case "ip6":
                     ad.ipv4 = o.key().equals("ip") ? staticAddress(c, net, o, Family.IPV4) : ad.ipv4;
                     ad.ipv6 = o.key().equals("ip6") ? staticAddress(c, net, o, Family.IPV6) : ad.ipv6;
+                    ad.staticIpv4 = ad.ipv4 != null;
+                    ad.staticIpv6 = ad.ipv6 != null;
                     break;
                 case "mac":
                     ad.mac = staticMac(o.value());
@@ -342,7 +346,7 @@ final class ContainerResolver {
         for (ADraft a : c.attachments) {
             Draft net = a.network;
             if (!net.driver.hasAddressing()) {
-                attachments.add(new Attachment(net.name, null, null, null, null, null, a.span));
+                attachments.add(new Attachment(net.name, null, null, null, null, null, a.span, false, false));
                 continue;
             }
             String ifname = "eth" + index++;
@@ -351,7 +355,7 @@ final class ContainerResolver {
             String mac = a.mac != null ? a.mac : derivedMac(c, net, v4);
             claimMac(net, mac, a.macSpan != null ? a.macSpan : a.span, c);
             String veth = net.driver == Driver.MACVLAN ? null : veth(c, net, a.span);
-            attachments.add(new Attachment(net.name, ifname, veth, v4, v6, mac, a.span));
+            attachments.add(new Attachment(net.name, ifname, veth, v4, v6, mac, a.span, a.staticIpv4, a.staticIpv6));
         }
         ADraft gateway = gatewayAttachment(c);
         List<PublishedPort> published = new ArrayList<>();

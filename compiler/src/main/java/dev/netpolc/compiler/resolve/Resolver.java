@@ -106,6 +106,7 @@ public final class Resolver {
         ForwardPolicy forwardPolicy = d.forwardPolicy();
         List<String> uplinks = new ArrayList<>();
         String nftTable = d.nftTable();
+        Integer uplinkMtu = null;
         Map<String, SourceSpan> firstUse = new LinkedHashMap<>();
         for (Block b : blocks) {
             for (Attr a : b.attrs()) {
@@ -158,6 +159,9 @@ public final class Resolver {
                             nftTable = v.text();
                         }
                         break;
+                    case "uplink-mtu":
+                        uplinkMtu = Values.integer(diags, v, "uplink-mtu", 68, 65535);
+                        break;
                     case "uplink":
                         for (Value u : a.values()) {
                             if (interfaces.claim(u.text(), u.textSpan(), "uplink")) {
@@ -170,7 +174,7 @@ public final class Resolver {
                 }
             }
         }
-        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable,
+        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable, uplinkMtu,
                 blocks.isEmpty() ? SourceSpan.BUILTIN : blocks.get(0).keywordSpan());
     }
 
