@@ -20,8 +20,8 @@ import org.apache.commons.cli.ParseException;
  */
 public final class Main {
 
-    private static final List<Command> COMMANDS = List.of(new CompileCommand(), new LintCommand(), new InspectCommand(),
-            new LsCommand());
+    private static final List<Command> COMMANDS = List.of(new CompileCommand(), new LintCommand(), new DiffCommand(),
+            new InspectCommand(), new LsCommand());
 
     private Main() {}
 

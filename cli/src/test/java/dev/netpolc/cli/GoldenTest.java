@@ -87,6 +87,26 @@ class GoldenTest {
 
     static final List<String> LINT_FORMATS = List.of("json", "sarif");
 
+    /** What 'netpolc diff' says of each pair of policies in policies/diff, as text and JSON. */
+    @TestFactory
+    Stream<DynamicTest> diffsMatchTheirGoldenFiles() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path dir : Repo.diffCases()) {
+            String oldP = Repo.display(dir.resolve("old.net"));
+            String newP = Repo.display(dir.resolve("new.net"));
+            String name = "diff/" + dir.getFileName();
+            for (String format : List.of("text", "json")) {
+                tests.add(DynamicTest.dynamicTest(name + " --format " + format, () -> {
+                    Run run = Run.netpolc("diff", "--format", format, oldP, newP);
+                    boolean same = dir.getFileName().toString().equals("unchanged");
+                    assertEquals(same ? 0 : 1, run.exitCode(), run.err());
+                    GoldenFiles.verify(name, format.equals("text") ? "diff" : "diff-json", run.out());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     /** A golden file without a policy is stale; a policy without golden files was never reviewed. */
     @Test
     void everyGoldenFileHasAPolicyAndEveryPolicyHasGoldenFiles() throws IOException {
@@ -104,6 +124,10 @@ class GoldenTest {
         for (Path policy : Repo.invalidPolicies()) {
             expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
             expectLint(expected, policy);
+        }
+        for (Path dir : Repo.diffCases()) {
+            expected.add("diff/" + dir.getFileName() + ".diff" + GoldenFiles.APPROVED);
+            expected.add("diff/" + dir.getFileName() + ".diff-json" + GoldenFiles.APPROVED);
         }
         Set<String> actual = new TreeSet<>();
         try (Stream<Path> s = Files.walk(Repo.golden())) {

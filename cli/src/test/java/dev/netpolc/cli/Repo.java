@@ -51,6 +51,15 @@ final class Repo {
         }
     }
 
+    /** The cases of policies/diff: each a folder with old.net and new.net. */
+    static List<Path> diffCases() {
+        try (Stream<Path> s = Files.list(policies().resolve("diff"))) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The policy's path below policies/, with '/' separators: {@code docker/a-default-bridge.net}. */
     static String relative(Path policy) {
         return policies().relativize(policy).toString().replace('\\', '/');
