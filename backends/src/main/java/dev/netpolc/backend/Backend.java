@@ -13,4 +13,9 @@ public interface Backend {
 
     /** The complete output for the policy, with {@code \n} line endings and a final newline. */
     String render(Policy policy);
+
+    /** The output with options; backends that support an option override this. */
+    default String render(Policy policy, RenderOptions options) {
+        return render(policy);
+    }
 }

@@ -2,6 +2,7 @@ package dev.netpolc.cli;
 
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
+import dev.netpolc.backend.RenderOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +27,7 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-o FILE] POLICY";
+        return "compile [-t TARGET] [-o FILE] [--annotate] POLICY";
     }
 
     @Override
@@ -46,6 +47,8 @@ final class CompileCommand implements Command {
                 .desc("what to generate (default " + Backends.defaultBackend().name() + ")").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
                 .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
+        o.addOption(Option.builder("a").longOpt("annotate")
+                .desc("comment every rule (nftables: every set element) with the policy line it came from").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
@@ -63,7 +66,7 @@ final class CompileCommand implements Command {
         if (loaded.policy() == null) {
             return loaded.exitCode();
         }
-        String text = backend.render(loaded.policy());
+        String text = backend.render(loaded.policy(), new RenderOptions(line.hasOption("annotate")));
         String outputPath = line.getOptionValue("output");
         if (outputPath == null || outputPath.equals("-")) {
             io.out().write(text.getBytes(StandardCharsets.UTF_8), 0, text.getBytes(StandardCharsets.UTF_8).length);

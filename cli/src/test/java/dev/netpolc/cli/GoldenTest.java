@@ -35,6 +35,13 @@ class GoldenTest {
                     GoldenFiles.verify(Repo.stem(policy), b.name(), run.out());
                 }));
             }
+            for (String target : ANNOTATED) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " -t " + target + " --annotate", () -> {
+                    Run run = Run.netpolc("compile", "-t", target, "--annotate", Repo.display(policy));
+                    assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
+                    GoldenFiles.verify(Repo.stem(policy), target + "-annotated", run.out());
+                }));
+            }
             tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " inspect --format json", () -> {
                 Run run = Run.netpolc("inspect", "--format", "json", Repo.display(policy));
                 assertEquals(0, run.exitCode(), () -> "inspect failed:\n" + run.err());
@@ -87,6 +94,9 @@ class GoldenTest {
 
     static final List<String> LINT_FORMATS = List.of("json", "sarif");
 
+    /** The targets whose annotated output is golden-tested too. */
+    static final List<String> ANNOTATED = List.of("iptables", "nftables");
+
     /** What 'netpolc diff' says of each pair of policies in policies/diff, as text and JSON. */
     @TestFactory
     Stream<DynamicTest> diffsMatchTheirGoldenFiles() {
@@ -116,6 +126,9 @@ class GoldenTest {
                 expected.add(Repo.stem(policy) + "." + b.name() + GoldenFiles.APPROVED);
             }
             expected.add(Repo.stem(policy) + ".inspect" + GoldenFiles.APPROVED);
+            for (String target : ANNOTATED) {
+                expected.add(Repo.stem(policy) + "." + target + "-annotated" + GoldenFiles.APPROVED);
+            }
             expectLint(expected, policy);
             if (!Run.netpolc("compile", Repo.display(policy)).err().isEmpty()) {
                 expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);

@@ -28,17 +28,19 @@ class KernelRoundTripTest {
         for (Path policy : Repo.validPolicies()) {
             for (String target : List.of("iptables", "ip6tables")) {
                 for (String flavour : List.of("nft", "legacy")) {
-                    tests.add(roundTrip(policy, target, flavour));
+                    tests.add(roundTrip(policy, target, flavour, false));
                 }
             }
+            tests.add(roundTrip(policy, "iptables", "nft", true));
         }
         return tests.stream();
     }
 
-    private static DynamicTest roundTrip(Path policy, String target, String flavour) {
+    private static DynamicTest roundTrip(Path policy, String target, String flavour, boolean annotate) {
         String tool = target + "-" + flavour;
-        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool, () -> {
-                    Run run = Run.netpolc("compile", "-t", target, Repo.display(policy));
+        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool + (annotate ? " --annotate" : ""), () -> {
+                    Run run = annotate ? Run.netpolc("compile", "-t", target, "--annotate", Repo.display(policy))
+                            : Run.netpolc("compile", "-t", target, Repo.display(policy));
                     assertEquals(0, run.exitCode(), run.err());
                     try (Kernel.Netns ns = new Kernel.Netns()) {
                         Kernel.Result restore = ns.exec(run.out(), tool + "-restore");

@@ -23,8 +23,13 @@ class NftablesKernelTest {
     @TestFactory
     Stream<DynamicTest> loadingAndListingGivesTheSameTextBack() {
         Kernel.require("ip", "nft");
-        return Repo.validPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
-            Run run = Run.netpolc("compile", "-t", "nftables", Repo.display(policy));
+        return Repo.validPolicies().stream().flatMap(p -> Stream.of(roundTrip(p, false), roundTrip(p, true)));
+    }
+
+    private static DynamicTest roundTrip(Path policy, boolean annotate) {
+        return DynamicTest.dynamicTest(Repo.relative(policy) + (annotate ? " --annotate" : ""), () -> {
+            Run run = annotate ? Run.netpolc("compile", "-t", "nftables", "--annotate", Repo.display(policy))
+                    : Run.netpolc("compile", "-t", "nftables", Repo.display(policy));
             assertEquals(0, run.exitCode(), run.err());
             String table = tablePart(run.out());
             String name = table.substring("table inet ".length(), table.indexOf(" {"));
@@ -37,7 +42,7 @@ class NftablesKernelTest {
                 assertEquals(0, list.exitCode(), list.err());
                 assertEquals(table, list.out());
             }
-        }));
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.netpolc.backend.iptables;
 
+import dev.netpolc.backend.Comments;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Network;
@@ -31,8 +32,13 @@ final class DockerLayout {
     private final String user;
     private final boolean proxy;
     private final Map<String, Network> networks;
+    private final boolean annotate;
+    private final String builtin;
 
-    DockerLayout(Policy policy, Family family) {
+    /** A published port with the container that published it, for its rules' comments. */
+    private record Port(Container container, PublishedPort port) {}
+
+    DockerLayout(Policy policy, Family family, boolean annotate) {
         this.policy = policy;
         this.family = family;
         String prefix = policy.settings().chainPrefix();
@@ -42,6 +48,26 @@ final class DockerLayout {
         this.user = prefix + "-USER";
         this.proxy = policy.settings().userlandProxy();
         this.networks = policy.networksByName();
+        this.annotate = annotate;
+        this.builtin = (policy.files().isEmpty() ? "" : policy.files().get(0) + " ") + "built-in (Docker layout)";
+    }
+
+    /** Adds a rule, with a comment naming its source when annotating. */
+    private void add(Ruleset.Table t, String source, Rule r) {
+        if (annotate) {
+            r.comment(Comments.safe(source, Comments.IPTABLES_MAX));
+        }
+        t.add(r);
+    }
+
+    private static String of(Network n) {
+        return Comments.at(n.span(), "network " + n.name());
+    }
+
+    private static String of(Port p) {
+        PublishedPort pp = p.port();
+        return Comments.at(pp.span(), p.container().name() + " publish " + (pp.hostAddress() == null ? "" : pp.hostAddress() + ":")
+                + pp.hostPort() + "->" + pp.containerPort() + "/" + pp.protocol().keyword());
     }
 
     Ruleset build() {
@@ -53,113 +79,116 @@ final class DockerLayout {
         }
         List<Network> newestFirst = new ArrayList<>(bridges);
         Collections.reverse(newestFirst);
-        List<PublishedPort> ports = new ArrayList<>();
+        List<Port> ports = new ArrayList<>();
         for (Container c : policy.containers()) {
             for (PublishedPort p : c.published()) {
                 if (p.family() == family) {
-                    ports.add(p);
+                    ports.add(new Port(c, p));
                 }
             }
         }
         Ruleset rs = new Ruleset();
         filter(rs.table("filter"), bridges, newestFirst, ports);
         nat(rs.table("nat"), newestFirst, ports);
-        if (ports.stream().anyMatch(p -> p.protocol() == Protocol.SCTP)) {
+        if (ports.stream().anyMatch(p -> p.port().protocol() == Protocol.SCTP)) {
             mangle(rs.table("mangle"), ports);
         }
         return rs;
     }
 
-    private void filter(Ruleset.Table t, List<Network> bridges, List<Network> newestFirst, List<PublishedPort> ports) {
+    private void filter(Ruleset.Table t, List<Network> bridges, List<Network> newestFirst, List<Port> ports) {
         t.chain("INPUT", "ACCEPT").chain("FORWARD", policy.settings().forwardPolicy().name()).chain("OUTPUT", "ACCEPT");
         t.chain(docker, "-").chain(stage1, "-").chain(stage2, "-").chain(user, "-");
 
-        t.add(Rule.in("FORWARD").jump(user));
+        add(t, builtin, Rule.in("FORWARD").jump(user));
         if (!bridges.isEmpty()) {
-            t.add(Rule.in("FORWARD").jump(stage1));
+            add(t, builtin, Rule.in("FORWARD").jump(stage1));
         }
         for (Network n : newestFirst) {
             String br = n.bridgeName();
             if (n.internal()) {
                 if (n.icc()) {
-                    t.add(Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+                    add(t, of(n), Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
                 }
                 continue;
             }
-            t.add(Rule.in("FORWARD").outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
-            t.add(Rule.in("FORWARD").outInterface(br).jump(docker));
-            t.add(Rule.in("FORWARD").inInterface(br).notOutInterface(br).jump("ACCEPT"));
+            add(t, of(n), Rule.in("FORWARD").outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
+            add(t, of(n), Rule.in("FORWARD").outInterface(br).jump(docker));
+            add(t, of(n), Rule.in("FORWARD").inInterface(br).notOutInterface(br).jump("ACCEPT"));
             if (n.icc()) {
-                t.add(Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+                add(t, of(n), Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
             }
         }
         // Docker appends the icc DROP, so it comes after the accepting rules of every bridge.
         for (Network n : bridges) {
             if (!n.icc()) {
-                t.add(Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+                add(t, of(n), Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
             }
         }
-        for (PublishedPort p : ports) {
+        for (Port pp : ports) {
+            PublishedPort p = pp.port();
             String br = bridgeOf(p);
-            t.add(Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
+            add(t, of(pp), Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("ACCEPT"));
         }
         for (Network n : newestFirst) {
             String br = n.bridgeName();
             if (n.internal()) {
                 String subnet = n.subnet(family).orElseThrow().cidr().toString();
-                t.add(Rule.in(stage1).notSource(subnet).outInterface(br).jump("DROP"));
-                t.add(Rule.in(stage1).notDestination(subnet).inInterface(br).jump("DROP"));
+                add(t, of(n), Rule.in(stage1).notSource(subnet).outInterface(br).jump("DROP"));
+                add(t, of(n), Rule.in(stage1).notDestination(subnet).inInterface(br).jump("DROP"));
             } else {
-                t.add(Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
+                add(t, of(n), Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
             }
         }
-        t.add(Rule.in(stage1).jump("RETURN"));
+        add(t, builtin, Rule.in(stage1).jump("RETURN"));
         for (Network n : newestFirst) {
             if (!n.internal()) {
-                t.add(Rule.in(stage2).outInterface(n.bridgeName()).jump("DROP"));
+                add(t, of(n), Rule.in(stage2).outInterface(n.bridgeName()).jump("DROP"));
             }
         }
-        t.add(Rule.in(stage2).jump("RETURN"));
-        t.add(Rule.in(user).jump("RETURN"));
+        add(t, builtin, Rule.in(stage2).jump("RETURN"));
+        add(t, builtin, Rule.in(user).jump("RETURN"));
     }
 
-    private void nat(Ruleset.Table t, List<Network> newestFirst, List<PublishedPort> ports) {
+    private void nat(Ruleset.Table t, List<Network> newestFirst, List<Port> ports) {
         t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("OUTPUT", "ACCEPT").chain("POSTROUTING", "ACCEPT");
         t.chain(docker, "-");
         List<Network> external = newestFirst.stream().filter(n -> !n.internal()).toList();
         // Docker adds the jumps to its nat chain with the first network that is not internal.
         if (!external.isEmpty()) {
-            t.add(Rule.in("PREROUTING").match("-m addrtype --dst-type LOCAL").jump(docker));
+            add(t, builtin, Rule.in("PREROUTING").match("-m addrtype --dst-type LOCAL").jump(docker));
             Rule output = Rule.in("OUTPUT");
             if (proxy) {
                 output.notDestination(family == Family.IPV4 ? "127.0.0.0/8" : "::1/128");
             }
-            t.add(output.match("-m addrtype --dst-type LOCAL").jump(docker));
+            add(t, builtin, output.match("-m addrtype --dst-type LOCAL").jump(docker));
         }
         for (Network n : external) {
             String br = n.bridgeName();
             String translate = n.snatSource() != null && family == Family.IPV4
                     ? "SNAT --to-source " + n.snatSource().text() : "MASQUERADE";
             if (!proxy) {
-                t.add(Rule.in("POSTROUTING").outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
+                add(t, of(n), Rule.in("POSTROUTING").outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
             }
             if (n.masquerade()) {
-                t.add(Rule.in("POSTROUTING").source(n.subnet(family).orElseThrow().cidr().toString())
+                add(t, of(n), Rule.in("POSTROUTING").source(n.subnet(family).orElseThrow().cidr().toString())
                         .notOutInterface(br).jump(translate));
             }
         }
-        for (PublishedPort p : ports) {
+        for (Port pp : ports) {
+            PublishedPort p = pp.port();
             String cip = p.containerAddress().hostCidr();
-            t.add(Rule.in("POSTROUTING").source(cip).destination(cip)
+            add(t, of(pp), Rule.in("POSTROUTING").source(cip).destination(cip)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("MASQUERADE"));
         }
         for (Network n : external) {
             if (n.masquerade() && proxy) {
-                t.add(Rule.in(docker).inInterface(n.bridgeName()).jump("RETURN"));
+                add(t, of(n), Rule.in(docker).inInterface(n.bridgeName()).jump("RETURN"));
             }
         }
-        for (PublishedPort p : ports) {
+        for (Port pp : ports) {
+            PublishedPort p = pp.port();
             Rule dnat = Rule.in(docker);
             if (p.hostAddress() != null) {
                 dnat.destination(p.hostAddress().hostCidr());
@@ -167,18 +196,18 @@ final class DockerLayout {
             if (proxy) {
                 dnat.notInInterface(bridgeOf(p));
             }
-            t.add(dnat.destinationPort(p.protocol().keyword(), p.hostPort())
+            add(t, of(pp), dnat.destinationPort(p.protocol().keyword(), p.hostPort())
                     .jump("DNAT --to-destination " + p.containerAddress().withPort(p.containerPort())));
         }
     }
 
     /** Docker fills SCTP checksums that a veth may leave to hardware which is not there. */
-    private void mangle(Ruleset.Table t, List<PublishedPort> ports) {
+    private void mangle(Ruleset.Table t, List<Port> ports) {
         t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("FORWARD", "ACCEPT").chain("OUTPUT", "ACCEPT")
                 .chain("POSTROUTING", "ACCEPT");
-        for (PublishedPort p : ports) {
-            if (p.protocol() == Protocol.SCTP) {
-                t.add(Rule.in("POSTROUTING").sourcePort("sctp", p.containerPort()).jump("CHECKSUM --checksum-fill"));
+        for (Port pp : ports) {
+            if (pp.port().protocol() == Protocol.SCTP) {
+                add(t, of(pp), Rule.in("POSTROUTING").sourcePort("sctp", pp.port().containerPort()).jump("CHECKSUM --checksum-fill"));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.netpolc.backend.iptables;
 
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Policy;
@@ -27,12 +28,17 @@ public final class IptablesBackend implements Backend {
     }
 
     /** The rules as data, for tests and tools that inspect them. */
-    public Ruleset ruleset(Policy policy) {
-        return new DockerLayout(policy, family).build();
+    public Ruleset ruleset(Policy policy, RenderOptions options) {
+        return new DockerLayout(policy, family, options.annotate()).build();
     }
 
     @Override
     public String render(Policy policy) {
-        return Templates.render("iptables.ftl", Map.of("tables", ruleset(policy).views()));
+        return render(policy, RenderOptions.DEFAULT);
+    }
+
+    @Override
+    public String render(Policy policy, RenderOptions options) {
+        return Templates.render("iptables.ftl", Map.of("tables", ruleset(policy, options).views()));
     }
 }

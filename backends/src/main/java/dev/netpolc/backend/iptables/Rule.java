@@ -23,6 +23,7 @@ final class Rule {
     private String protocol;
     private final List<String> matches = new ArrayList<>();
     private String target;
+    private String comment;
 
     private Rule(String chain) {
         this.chain = chain;
@@ -95,6 +96,12 @@ final class Rule {
         return this;
     }
 
+    /** A comment match, printed last before the target as iptables-save does; null for none. */
+    Rule comment(String text) {
+        comment = text;
+        return this;
+    }
+
     Rule jump(String targetAndOptions) {
         target = targetAndOptions;
         return this;
@@ -116,6 +123,9 @@ final class Rule {
         option(parts, outNegated, "-o", out);
         option(parts, false, "-p", protocol);
         parts.addAll(matches);
+        if (comment != null && !comment.isEmpty()) {
+            parts.add("-m comment --comment " + (comment.indexOf(' ') >= 0 ? "\"" + comment + "\"" : comment));
+        }
         parts.add("-j " + target);
         return String.join(" ", parts);
     }

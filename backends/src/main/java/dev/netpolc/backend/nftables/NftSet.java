@@ -30,8 +30,8 @@ final class NftSet {
     private final int perLine;
     private final List<Element> elements = new ArrayList<>();
 
-    /** One element: its text and, for sorted sets, its sort key. */
-    private record Element(String text, Comparable<?> key) {}
+    /** One element: its key, its value (maps only), its sort key (sorted sets only) and its comment. */
+    private record Element(String text, String value, Comparable<?> key, String comment) {}
 
     private NftSet(String name, String type, boolean map, Order order, int perLine) {
         this.name = name;
@@ -54,7 +54,12 @@ final class NftSet {
     }
 
     void add(String text, Comparable<?> key) {
-        elements.add(new Element(text, key));
+        add(text, null, key, null);
+    }
+
+    /** An element; in a map {@code value} is what the key maps to; {@code comment} may be null. */
+    void add(String text, String value, Comparable<?> key, String comment) {
+        elements.add(new Element(text, value, key, comment));
     }
 
     boolean isEmpty() {
@@ -79,7 +84,14 @@ final class NftSet {
                     onLine = 0;
                 }
             }
-            b.append(sorted.get(i).text());
+            Element e = sorted.get(i);
+            b.append(e.text());
+            if (e.comment() != null) {
+                b.append(" comment \"").append(e.comment()).append('"');
+            }
+            if (e.value() != null) {
+                b.append(" : ").append(e.value());
+            }
         }
         return new NftablesView.SetView(map ? "map" : "set", name, type, b.toString());
     }

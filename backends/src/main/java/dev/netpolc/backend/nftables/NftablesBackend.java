@@ -1,6 +1,7 @@
 package dev.netpolc.backend.nftables;
 
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Policy;
 import java.util.Map;
@@ -20,11 +21,16 @@ public final class NftablesBackend implements Backend {
 
     /** The table as data, for tests and tools that inspect it. */
     public NftablesView.TableView table(Policy policy) {
-        return new NftablesLayout(policy).build();
+        return new NftablesLayout(policy, false).build();
     }
 
     @Override
     public String render(Policy policy) {
-        return Templates.render("nftables.ftl", Map.of("table", table(policy)));
+        return render(policy, RenderOptions.DEFAULT);
+    }
+
+    @Override
+    public String render(Policy policy, RenderOptions options) {
+        return Templates.render("nftables.ftl", Map.of("table", new NftablesLayout(policy, options.annotate()).build()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.netpolc.backend.nftables;
 
+import dev.netpolc.backend.Comments;
 import dev.netpolc.backend.nftables.NftSet.Order;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Family;
@@ -35,10 +36,17 @@ final class NftablesLayout {
     private final Policy policy;
     private final Map<String, Network> networks;
     private final Map<String, NftSet> sets = new LinkedHashMap<>();
+    private final boolean annotate;
 
-    NftablesLayout(Policy policy) {
+    NftablesLayout(Policy policy, boolean annotate) {
         this.policy = policy;
         this.networks = policy.networksByName();
+        this.annotate = annotate;
+    }
+
+    /** The comment of an element that a statement produced, or null when not annotating. */
+    private String comment(String source) {
+        return annotate ? Comments.safe(source, Comments.NFTABLES_MAX) : null;
     }
 
     NftablesView.TableView build() {
@@ -122,31 +130,32 @@ final class NftablesLayout {
             }
             String br = quote(n.bridgeName());
             Subnet sub = n.subnet(f).get();
+            String src = comment(Comments.at(n.span(), "network " + n.name()));
             String pair = br + " . " + br;
-            same.add(pair, null);
-            (n.icc() ? icc : noicc).add(pair, null);
-            subnets.add(br + " . " + sub.cidr(), null);
+            same.add(pair, null, null, src);
+            (n.icc() ? icc : noicc).add(pair, null, null, src);
+            subnets.add(br + " . " + sub.cidr(), null, null, src);
             if (n.internal()) {
-                internal.add(br, n.bridgeName());
+                internal.add(br, null, n.bridgeName(), src);
                 continue;
             }
-            bridges.add(br, n.bridgeName());
+            bridges.add(br, null, n.bridgeName(), src);
             boolean snatted = f == Family.IPV4 && n.snatSource() != null;
             if (n.masquerade()) {
                 if (snatted) {
-                    snat.add(sub.cidr() + " : " + n.snatSource().text(), sortKey(sub.cidr().address()));
+                    snat.add(sub.cidr().toString(), n.snatSource().text(), sortKey(sub.cidr().address()), src);
                 } else {
-                    masq.add(sub.cidr().toString(), sortKey(sub.cidr().address()));
+                    masq.add(sub.cidr().toString(), null, sortKey(sub.cidr().address()), src);
                 }
                 if (proxy) {
-                    dnatReturn.add(br, n.bridgeName());
+                    dnatReturn.add(br, null, n.bridgeName(), src);
                 }
             }
             if (!proxy) {
                 if (snatted) {
-                    localSnat.add(br + " : " + n.snatSource().text(), n.bridgeName());
+                    localSnat.add(br, n.snatSource().text(), n.bridgeName(), src);
                 } else {
-                    localMasq.add(br, n.bridgeName());
+                    localMasq.add(br, null, n.bridgeName(), src);
                 }
             }
         }
@@ -158,19 +167,21 @@ final class NftablesLayout {
                 String br = quote(networks.get(p.network()).bridgeName());
                 String proto = p.protocol().keyword();
                 String cip = p.containerAddress().text();
-                published.add(br + " . " + cip + " . " + proto + " . " + p.containerPort(), null);
-                hairpin.add(cip + " . " + cip + " . " + proto + " . " + p.containerPort(), null);
+                String src = comment(Comments.at(p.span(), c.name() + " publish "
+                        + (p.hostAddress() == null ? "" : p.hostAddress() + ":") + p.hostPort() + "->" + p.containerPort() + "/" + proto));
+                published.add(br + " . " + cip + " . " + proto + " . " + p.containerPort(), null, null, src);
+                hairpin.add(cip + " . " + cip + " . " + proto + " . " + p.containerPort(), null, null, src);
                 String target = cip + " . " + p.containerPort();
                 if (p.hostAddress() == null) {
-                    dnatAny.add(proto + " . " + p.hostPort() + " : " + target, null);
+                    dnatAny.add(proto + " . " + p.hostPort(), target, null, src);
                     if (proxy) {
-                        ownAny.add(br + " . " + proto + " . " + p.hostPort(), null);
+                        ownAny.add(br + " . " + proto + " . " + p.hostPort(), null, null, src);
                     }
                 } else {
                     String bound = p.hostAddress().text() + " . " + proto + " . " + p.hostPort();
-                    dnatBound.add(bound + " : " + target, null);
+                    dnatBound.add(bound, target, null, src);
                     if (proxy) {
-                        ownBound.add(br + " . " + bound, null);
+                        ownBound.add(br + " . " + bound, null, null, src);
                     }
                 }
             }
