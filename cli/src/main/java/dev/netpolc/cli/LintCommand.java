@@ -83,10 +83,18 @@ final class LintCommand implements Command {
         for (String arg : line.getArgList()) {
             CompileResult result;
             try {
-                result = arg.equals("-") ? PolicyCompiler.compileBytes("<stdin>", io.in().readAllBytes(), io.cwd())
-                        : PolicyCompiler.compileFile(io.cwd().resolve(arg), arg);
+                if (arg.equals("-")) {
+                    byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
+                    String problem = PolicyCompiler.readProblem(bytes);
+                    if (problem != null) {
+                        throw new IOException(problem);
+                    }
+                    result = PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
+                } else {
+                    result = PolicyCompiler.compileFile(io.cwd().resolve(arg), arg);
+                }
             } catch (IOException e) {
-                io.err().println("netpolc: cannot read '" + arg + "'" + PolicyInput.reason(e));
+                io.err().println("netpolc: cannot read '" + (arg.equals("-") ? "<stdin>" : arg) + "'" + PolicyInput.reason(e));
                 return ExitCode.IO_OR_INTERNAL;
             }
             files.add(arg.equals("-") ? "<stdin>" : arg);

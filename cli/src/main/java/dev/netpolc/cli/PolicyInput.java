@@ -25,7 +25,12 @@ final class PolicyInput {
         CompileResult result;
         try {
             if (argument.equals("-")) {
-                result = PolicyCompiler.compileBytes("<stdin>", io.in().readAllBytes(), io.cwd());
+                byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
+                String problem = PolicyCompiler.readProblem(bytes);
+                if (problem != null) {
+                    throw new IOException(problem);
+                }
+                result = PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
             } else {
                 result = PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
             }
@@ -50,9 +55,6 @@ final class PolicyInput {
             return ": permission denied";
         }
         String m = e.getMessage();
-        if (m != null && m.endsWith(": is a directory")) {
-            return ": it is a directory";
-        }
         return m == null ? "" : ": " + m;
     }
 }

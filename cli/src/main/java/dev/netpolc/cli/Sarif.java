@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SARIF 2.1.0, the format code-scanning dashboards read: one run, the rules of every diagnostic
- * code (stable ids), and one result per diagnostic with a path relative to the directory lint ran
+ * SARIF 2.1.0, the format code-scanning dashboards read: one run, the rules its results use
+ * (stable ids, one per diagnostic code), and one result per diagnostic with a path relative to the directory lint ran
  * in (base {@code %SRCROOT%}, as code-scanning services expect) and a 1-based region.
  */
 final class Sarif {
@@ -26,8 +26,10 @@ final class Sarif {
         driver.put("name", "netpolc");
         driver.put("version", version);
         driver.put("semanticVersion", version);
+        // only the rules the results use, in code order: adding a code elsewhere changes no report
+        List<DiagnosticCode> used = diagnostics.stream().map(Diagnostic::code).distinct().sorted().toList();
         ArrayNode rules = driver.putArray("rules");
-        for (DiagnosticCode code : DiagnosticCode.values()) {
+        for (DiagnosticCode code : used) {
             ObjectNode r = rules.addObject();
             r.put("id", code.id());
             r.put("name", ruleName(code));
@@ -40,7 +42,7 @@ final class Sarif {
         for (Diagnostic d : diagnostics) {
             ObjectNode res = results.addObject();
             res.put("ruleId", d.code().id());
-            res.put("ruleIndex", d.code().ordinal());
+            res.put("ruleIndex", used.indexOf(d.code()));
             res.put("level", level(d.severity()));
             StringBuilder text = new StringBuilder(d.message());
             for (Diagnostic.Note n : d.notes()) {

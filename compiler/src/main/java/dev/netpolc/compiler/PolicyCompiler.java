@@ -2,7 +2,10 @@ package dev.netpolc.compiler;
 
 import dev.netpolc.compiler.diag.Diagnostics;
 import dev.netpolc.compiler.resolve.Resolver;
+import dev.netpolc.ir.Diagnostic.Note;
+import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.Policy;
+import dev.netpolc.ir.SourceSpan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +27,43 @@ public final class PolicyCompiler {
      */
     public static CompileResult compileFile(Path path, String displayName) throws IOException {
         if (Files.isDirectory(path)) {
-            throw new IOException(displayName + ": is a directory");
+            throw new IOException("it is a directory");
+        }
+        if (Files.size(path) > PolicyLoader.MAX_FILE_BYTES) {
+            throw new IOException("it is " + Files.size(path) + " bytes; policy files are limited to "
+                    + PolicyLoader.MAX_FILE_BYTES + " bytes (split it with include)");
         }
         byte[] bytes = Files.readAllBytes(path);
+        String bad = PolicyLoader.utf8Problem(bytes);
+        if (bad != null) {
+            throw new IOException(bad);
+        }
         Path real = path.toRealPath();
         return compile(displayName, bytes, real, real.getParent());
     }
 
+    /** The most bytes of a policy that are read: one more than {@link PolicyLoader#MAX_FILE_BYTES}. */
+    public static int readLimit() {
+        return (int) PolicyLoader.MAX_FILE_BYTES + 1;
+    }
+
+    /** Why bytes cannot be a policy (too large, not UTF-8), as a sentence, or null when they can. */
+    public static String readProblem(byte[] bytes) {
+        if (bytes.length > PolicyLoader.MAX_FILE_BYTES) {
+            return "it is larger than " + PolicyLoader.MAX_FILE_BYTES + " bytes, the limit for a policy file (split it with include)";
+        }
+        return PolicyLoader.utf8Problem(bytes);
+    }
+
     /** Compiles text that has no file (standard input); includes are relative to {@code baseDir}. */
     public static CompileResult compileBytes(String displayName, byte[] bytes, Path baseDir) {
+        if (bytes.length > PolicyLoader.MAX_FILE_BYTES) {
+            Diagnostics diags = new Diagnostics();
+            diags.report(DiagnosticCode.FILE_TOO_LARGE, new SourceSpan(displayName, 1, 1, 1), "the policy is " + bytes.length
+                    + " bytes; policy files are limited to " + PolicyLoader.MAX_FILE_BYTES + " bytes",
+                    Note.help("split the policy with include; each file has the limit"));
+            return new CompileResult(null, diags.sorted(), java.util.Map.of(), java.util.List.of());
+        }
         return compile(displayName, bytes, null, baseDir);
     }
 

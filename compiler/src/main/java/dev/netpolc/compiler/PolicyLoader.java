@@ -38,6 +38,12 @@ final class PolicyLoader {
     /** How deep includes may nest before the loader stops. */
     static final int MAX_INCLUDE_DEPTH = 64;
 
+    /**
+     * The largest policy file read, 16 MiB: ten thousand networks with ten containers each take
+     * about 2 MiB, and the parser holds every token of a file in memory.
+     */
+    static final long MAX_FILE_BYTES = 16L << 20;
+
     private static final List<String> STATEMENTS = List.of("network", "container", "settings", "include");
 
     private final Diagnostics diags;
@@ -46,6 +52,8 @@ final class PolicyLoader {
     private final Set<Path> loaded = new HashSet<>();
     private final Deque<Path> stack = new ArrayDeque<>();
     private final Map<Path, String> displayNames = new java.util.HashMap<>();
+    /** Includes must resolve inside this directory: the main file's, or the working directory for stdin. */
+    private Path root;
     private final List<CompileResult.IncludeSite> includes = new ArrayList<>();
 
     PolicyLoader(Diagnostics diags) {
@@ -68,6 +76,11 @@ final class PolicyLoader {
 
     /** Loads the main file's text; includes are resolved against {@code baseDir}. */
     void loadMain(String displayName, String text, Path realPath, Path baseDir) {
+        try {
+            root = baseDir.toRealPath();
+        } catch (IOException e) {
+            root = baseDir.toAbsolutePath().normalize();
+        }
         if (realPath != null) {
             loaded.add(realPath);
             stack.push(realPath);
@@ -136,6 +149,15 @@ final class PolicyLoader {
                         Note.help("name a policy file"));
                 return;
             }
+            if (!real.startsWith(root)) {
+                diags.report(DiagnosticCode.INCLUDE_OUTSIDE_ROOT, span, "'" + target
+                        + "' is outside the directory of the main policy, so it is not read",
+                        Note.note("includes are confined to " + (fromName.equals("<stdin>") ? "the working directory"
+                                : "the main policy's directory and its subdirectories")
+                                + ", so a policy cannot make netpolc read (and quote) other files"),
+                        Note.help("move the file next to the policy, or compile from a directory that contains both"));
+                return;
+            }
             if (stack.contains(real)) {
                 diags.report(DiagnosticCode.INCLUDE_CYCLE, span, "'" + target + "' is already being included: this is a cycle",
                         Note.note("include chain: " + chain(real)), Note.help("remove one of the includes in the cycle"));
@@ -143,6 +165,12 @@ final class PolicyLoader {
             }
             if (!loaded.add(real)) {
                 includes.add(new CompileResult.IncludeSite(span, displayNames.getOrDefault(real, target), true));
+                return;
+            }
+            if (Files.size(real) > MAX_FILE_BYTES) {
+                diags.report(DiagnosticCode.FILE_TOO_LARGE, span, "'" + target + "' is " + Files.size(real)
+                        + " bytes; policy files are limited to " + MAX_FILE_BYTES + " bytes",
+                        Note.help("split it into smaller files"));
                 return;
             }
             bytes = Files.readAllBytes(real);
@@ -188,6 +216,22 @@ final class PolicyLoader {
         }
         Path parent = Path.of(fromName).getParent();
         return (parent == null ? Path.of(target) : parent.resolve(target)).normalize().toString();
+    }
+
+    /** Why the bytes are not UTF-8 ("byte 0xe9 at line 3, column 7 is not valid UTF-8"), or null when they are. */
+    static String utf8Problem(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return null;
+        } catch (CharacterCodingException e) {
+            int bad = firstInvalidUtf8(bytes);
+            String good = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+            int line = 1 + (int) good.chars().filter(c -> c == '\n').count();
+            int column = good.length() - good.lastIndexOf('\n');
+            return String.format("byte 0x%02x at line %d, column %d is not valid UTF-8; save the file as UTF-8",
+                    bytes[bad] & 0xff, line, column);
+        }
     }
 
     /** Decodes UTF-8 strictly; an invalid byte is reported with its line and column, and gives null. */

@@ -16,6 +16,9 @@ public enum DiagnosticCode {
     INCLUDE_CYCLE("NP1007", Severity.ERROR, "a file includes itself, directly or through other files"),
     INVALID_ENCODING("NP1008", Severity.ERROR, "a policy file that is not valid UTF-8"),
     INCLUDE_TOO_DEEP("NP1009", Severity.ERROR, "includes nested deeper than the limit"),
+    FILE_TOO_LARGE("NP1010", Severity.ERROR, "a policy file larger than the limit"),
+    TOO_MANY_ERRORS("NP1011", Severity.ERROR, "more errors than are worth reporting; the rest are not shown"),
+    INCLUDE_OUTSIDE_ROOT("NP1012", Severity.ERROR, "an include of a file outside the main policy's directory"),
 
     // ---- NP2xxx: meaning ----
     UNKNOWN_ATTRIBUTE("NP2001", Severity.ERROR, "an attribute that does not exist in this kind of block"),

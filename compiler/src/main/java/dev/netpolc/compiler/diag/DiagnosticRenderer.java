@@ -50,12 +50,23 @@ public final class DiagnosticRenderer {
                 .append(d.message()).append('\n');
         String line = s.isBuiltin() ? null : sourceLine(sources.get(s.file()), s.line());
         if (line != null) {
+            int column = s.column() - 1;
+            int length = s.length();
+            int[] cps = line.codePoints().toArray();
+            if (cps.length > MAX_SHOWN) {
+                // a window around the column, so a 10-million-character line prints 200 characters
+                int start = Math.max(0, Math.min(column - 60, cps.length - MAX_SHOWN + 6));
+                int end = Math.min(cps.length, start + MAX_SHOWN - 6);
+                line = (start > 0 ? "..." : "") + new String(cps, start, end - start) + (end < cps.length ? "..." : "");
+                column = column - start + (start > 0 ? 3 : 0);
+                length = Math.min(length, end - (s.column() - 1));
+            }
             String number = String.valueOf(s.line());
             String gutter = " ".repeat(Math.max(0, 4 - number.length()));
             out.append(gutter).append(number).append(" | ").append(printableLine(line)).append('\n');
             out.append(" ".repeat(gutter.length() + number.length())).append(" | ")
-                    .append(padding(line, s.column() - 1)).append('^')
-                    .append("~".repeat(Math.max(0, Math.min(s.length(), Math.max(1, lineLength(line) - s.column() + 1)) - 1)))
+                    .append(padding(line, Math.min(column, lineLength(line)))).append('^')
+                    .append("~".repeat(Math.max(0, Math.min(length, Math.max(1, lineLength(line) - column)) - 1)))
                     .append('\n');
         }
         for (Diagnostic.Note n : d.notes()) {
@@ -80,8 +91,11 @@ public final class DiagnosticRenderer {
         if (l.endsWith("\r")) {
             l = l.substring(0, l.length() - 1);
         }
-        return l.length() > 200 ? l.substring(0, 200) : l;
+        return l;
     }
+
+    /** The longest source line shown whole. */
+    private static final int MAX_SHOWN = 200;
 
     private static int lineLength(String line) {
         return line.codePointCount(0, line.length());

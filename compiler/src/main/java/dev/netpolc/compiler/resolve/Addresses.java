@@ -47,7 +47,7 @@ final class Addresses {
     /** Parses a plain address (no prefix). */
     static Parsed address(String text) {
         if (text.contains("/")) {
-            return new Parsed(null, "an address has no prefix length; remove '" + text.substring(text.indexOf('/')) + "'");
+            return new Parsed(null, "an address has no prefix length; remove '" + Names.printable(text.substring(text.indexOf('/'))) + "'");
         }
         return parse(text);
     }
@@ -60,7 +60,7 @@ final class Addresses {
         }
         String prefix = text.substring(slash + 1);
         if (!prefix.matches("0|[1-9][0-9]{0,2}")) {
-            return new Parsed(null, "'" + prefix + "' is not a prefix length");
+            return new Parsed(null, "'" + Names.printable(prefix) + "' is not a prefix length");
         }
         Parsed a = parse(text.substring(0, slash));
         if (!a.ok()) {
@@ -80,7 +80,7 @@ final class Addresses {
         boolean v4 = IPV4.matcher(text).matches();
         boolean v6 = text.contains(":") && IPV6.matcher(text).matches();
         if (!v4 && !v6) {
-            return new Parsed(null, "'" + text + "' is not an IPv4 or IPv6 address");
+            return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
         if (v4) {
             for (String part : text.split("\\.")) {
@@ -91,7 +91,7 @@ final class Addresses {
         }
         IPAddress a = new IPAddressString(text, STRICT).getAddress();
         if (a == null) {
-            return new Parsed(null, "'" + text + "' is not an IPv4 or IPv6 address");
+            return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
         return new Parsed(a.withoutPrefixLength(), null);
     }

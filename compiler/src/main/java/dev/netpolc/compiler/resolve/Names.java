@@ -100,8 +100,17 @@ final class Names {
         return Optional.empty();
     }
 
-    /** The text with control and non-ASCII characters shown as escapes, safe to print in a message. */
+    /** How much of a value a message quotes. */
+    static final int MAX_QUOTED = 80;
+
+    /**
+     * The text with control and non-ASCII characters shown as escapes, cut to {@link #MAX_QUOTED}
+     * characters, safe to print in a message.
+     */
     static String printable(String s) {
+        if (s.length() > MAX_QUOTED) {
+            return printable(s.substring(0, MAX_QUOTED)) + "...(" + (s.length() - MAX_QUOTED) + " more characters)";
+        }
         StringBuilder b = new StringBuilder();
         s.codePoints().forEach(cp -> {
             if (cp < 0x20 || cp == 0x7f) {
