@@ -38,7 +38,7 @@ final class PolicyLoader {
     /** How deep includes may nest before the loader stops. */
     static final int MAX_INCLUDE_DEPTH = 64;
 
-    private static final List<String> STATEMENTS = List.of("network", "container", "settings", "include");
+    private static final List<String> STATEMENTS = List.of("network", "container", "node", "settings", "include");
 
     private final Diagnostics diags;
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ final class PolicyLoader {
         }
         List<Note> notes = new ArrayList<>();
         Suggest.didYouMean(u.word(), STATEMENTS).ifPresent(notes::add);
-        notes.add(Note.help("a policy holds network, container, settings and include statements"));
+        notes.add(Note.help("a policy holds network, container, node, settings and include statements"));
         diags.add(new Diagnostic(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.UNKNOWN_STATEMENT.defaultSeverity(),
                 u.span(), "unknown statement '" + u.word() + "'", notes));
     }
