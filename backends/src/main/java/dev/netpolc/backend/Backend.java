@@ -13,4 +13,20 @@ public interface Backend {
 
     /** The complete output for the policy, with {@code \n} line endings and a final newline. */
     String render(Policy policy);
+
+    /**
+     * Whether the output is for one host of a multi-host policy: such a target needs a node
+     * ({@code --node}) when the policy declares nodes. Targets that are not per node ignore nodes.
+     */
+    default boolean perNode() {
+        return false;
+    }
+
+    /**
+     * The output for one node of the policy; {@code node} is the name of a declared node, or null
+     * for a policy without nodes. Targets that are not per node render the whole policy.
+     */
+    default String render(Policy policy, String node) {
+        return render(policy);
+    }
 }
