@@ -5,12 +5,14 @@ import dev.netpolc.backend.Backends;
 import dev.netpolc.compiler.CompileResult;
 import dev.netpolc.compiler.PolicyCompiler;
 import dev.netpolc.compiler.diag.DiagnosticRenderer;
+import dev.netpolc.compiler.diag.Suggest;
+import dev.netpolc.ir.Node;
+import dev.netpolc.ir.Policy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-
 import java.nio.file.NoSuchFileException;
-
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -31,14 +33,15 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-o FILE] POLICY";
+        return "compile [-t TARGET] [-n NODE] [-o FILE] POLICY";
     }
 
     @Override
     public String details() {
         return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
                 + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
-                + "when the policy has errors nothing is written and the exit code is 1.\n\ntargets:\n"
+                + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
+                + "describes several hosts: the iplink targets build one of them, named with --node.\n\ntargets:\n"
                 + Backends.all().stream().map(b -> String.format("  %-10s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
@@ -49,6 +52,8 @@ final class CompileCommand implements Command {
         Options o = new Options();
         o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET")
                 .desc("what to generate (default " + Backends.defaultBackend().name() + ")").get());
+        o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
+                .desc("the host to build, in a policy with nodes (the iptables targets ignore nodes)").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
                 .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
@@ -77,7 +82,21 @@ final class CompileCommand implements Command {
             io.err().println("netpolc: " + DiagnosticRenderer.summary(result.diagnostics()) + "; nothing was written");
             return ExitCode.POLICY_ERRORS;
         }
-        String text = backend.render(result.policy());
+        Policy policy = result.policy();
+        String node = line.getOptionValue("node");
+        if (node != null && policy.node(node).isEmpty()) {
+            throw new UsageException("compile: " + unknownNode(node, policy));
+        }
+        if (backend.perNode() && node == null && !policy.nodes().isEmpty()) {
+            Node first = policy.nodes().get(0);
+            io.err().println(first.span() + ": error: target '" + backend.name() + "' builds one host, but the policy"
+                    + " declares nodes: " + policy.nodes().stream().map(Node::name).collect(Collectors.joining(", ")));
+            io.err().println("help: choose the host with --node, for example: netpolc compile -t " + backend.name()
+                    + " --node " + first.name() + " " + input.displayName());
+            io.err().println("netpolc: nothing was written");
+            return ExitCode.USAGE;
+        }
+        String text = backend.render(policy, node);
         String outputPath = line.getOptionValue("output");
         if (outputPath == null || outputPath.equals("-")) {
             io.out().write(text.getBytes(StandardCharsets.UTF_8), 0, text.getBytes(StandardCharsets.UTF_8).length);
@@ -96,6 +115,15 @@ final class CompileCommand implements Command {
             return ExitCode.IO_OR_INTERNAL;
         }
         return ExitCode.OK;
+    }
+
+    private static String unknownNode(String node, Policy policy) {
+        if (policy.nodes().isEmpty()) {
+            return "--node " + node + ": the policy declares no nodes";
+        }
+        List<String> names = policy.nodes().stream().map(Node::name).toList();
+        String hint = Suggest.closest(node, names).map(n -> "; did you mean '" + n + "'?").orElse("");
+        return "unknown node '" + node + "'" + hint + " (nodes: " + String.join(", ", names) + ")";
     }
 
     /** Where a policy comes from: a file, or standard input. */

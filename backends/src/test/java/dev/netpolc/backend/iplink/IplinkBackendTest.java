@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netpolc.backend.Backends;
 import dev.netpolc.ir.Attachment;
 import dev.netpolc.ir.Cidr;
 import dev.netpolc.ir.Container;
@@ -83,5 +84,11 @@ class IplinkBackendTest {
         assertEquals(List.of("192.0.2.1", "192.0.2.3", "198.51.100.9"), n2.vxlans().get(0).peers(),
                 "a node is never its own peer, even when the network lists it");
         assertEquals(null, n2.vxlans().get(0).underlay());
+    }
+
+    @Test
+    void onlyTheIplinkTargetsArePerNode() {
+        assertEquals(List.of("iplink", "iplink-teardown", "iplink-batch"),
+                Backends.all().stream().filter(b -> b.perNode()).map(b -> b.name()).toList());
     }
 }
