@@ -29,6 +29,15 @@ final class Kernel {
         if (!isRoot()) {
             missing.add("root");
         }
+        requireAll("kernel test", missing, tools);
+    }
+
+    /** Ensures every named tool is on the PATH, for a test that needs tools but not root. */
+    static void requireTools(String test, String... tools) {
+        requireAll(test, new ArrayList<>(), tools);
+    }
+
+    private static void requireAll(String test, List<String> missing, String... tools) {
         for (String tool : tools) {
             if (which(tool) == null) {
                 missing.add(tool);
@@ -37,9 +46,9 @@ final class Kernel {
         if (missing.isEmpty()) {
             return;
         }
-        String message = "kernel test needs " + String.join(", ", missing);
+        String message = test + " needs " + String.join(", ", missing);
         if ("true".equals(System.getenv("CI"))) {
-            fail(message + " (CI=true: kernel tests must run in CI; .ci/run installs what they need)");
+            fail(message + " (CI=true: these tests must run in CI; .ci/run installs what they need)");
         }
         System.err.println("*** SKIPPED: " + message + " ***");
         Assumptions.abort(message);
