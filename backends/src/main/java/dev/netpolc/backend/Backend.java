@@ -14,6 +14,14 @@ public interface Backend {
     /** The complete output for the policy, with {@code \n} line endings and a final newline. */
     String render(Policy policy);
 
+    /**
+     * Whether the output is for one host of a multi-host policy: such a target needs a node
+     * ({@code --node}) when the policy declares nodes. Targets that are not per node ignore nodes.
+     */
+    default boolean perNode() {
+        return false;
+    }
+
     /** The output with options; backends that support an option override this. */
     default String render(Policy policy, RenderOptions options) {
         return render(policy);

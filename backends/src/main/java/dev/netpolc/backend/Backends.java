@@ -1,5 +1,6 @@
 package dev.netpolc.backend;
 
+import dev.netpolc.backend.iplink.IplinkBackend;
 import dev.netpolc.backend.iptables.IptablesBackend;
 import dev.netpolc.backend.nftables.NftablesBackend;
 import dev.netpolc.ir.Family;
@@ -9,8 +10,13 @@ import java.util.Optional;
 /** The registry of backends, in the order {@code --help} lists them. */
 public final class Backends {
 
-    private static final List<Backend> ALL = List.of(new IptablesBackend(Family.IPV4), new IptablesBackend(Family.IPV6),
-            new NftablesBackend());
+    private static final List<Backend> ALL = List.of(
+            new IptablesBackend(Family.IPV4),
+            new IptablesBackend(Family.IPV6),
+            new NftablesBackend(),
+            new IplinkBackend(IplinkBackend.Script.SETUP),
+            new IplinkBackend(IplinkBackend.Script.TEARDOWN),
+            new IplinkBackend(IplinkBackend.Script.BATCH));
 
     private Backends() {}
 

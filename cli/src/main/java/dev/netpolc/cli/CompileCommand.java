@@ -3,16 +3,18 @@ package dev.netpolc.cli;
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
 import dev.netpolc.backend.RenderOptions;
+import dev.netpolc.compiler.diag.Suggest;
+import dev.netpolc.ir.Node;
+import dev.netpolc.ir.Policy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
-
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code netpolc compile}: a policy to the rules of one target. */
+/** {@code netpolc compile}: a policy to the rules (or scripts) of one target. */
 final class CompileCommand implements Command {
 
     @Override
@@ -27,15 +29,16 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-o FILE] [--annotate] POLICY";
+        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] POLICY";
     }
 
     @Override
     public String details() {
         return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
                 + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
-                + "when the policy has errors nothing is written and the exit code is 1.\n\ntargets:\n"
-                + Backends.all().stream().map(b -> String.format("  %-10s %s", b.name(), b.description()))
+                + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
+                + "describes several hosts: the iplink targets build one of them, named with --node.\n\ntargets:\n"
+                + Backends.all().stream().map(b -> String.format("  %-16s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
     }
@@ -45,6 +48,8 @@ final class CompileCommand implements Command {
         Options o = new Options();
         o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET")
                 .desc("what to generate (default " + Backends.defaultBackend().name() + ")").get());
+        o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
+                .desc("the host to build, in a policy with nodes (the firewall targets ignore nodes)").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
                 .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
         o.addOption(Option.builder("a").longOpt("annotate")
@@ -62,14 +67,30 @@ final class CompileCommand implements Command {
         String targetName = line.getOptionValue("target", Backends.defaultBackend().name());
         Backend backend = Backends.byName(targetName).orElseThrow(() -> new UsageException("compile: unknown target '"
                 + targetName + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
-        PolicyInput.Loaded loaded = PolicyInput.load(line.getArgList().get(0), io);
+        String argument = line.getArgList().get(0);
+        PolicyInput.Loaded loaded = PolicyInput.load(argument, io);
         if (loaded.policy() == null) {
             return loaded.exitCode();
         }
-        String text = backend.render(loaded.policy(), new RenderOptions(line.hasOption("annotate")));
+        Policy policy = loaded.policy();
+        String node = line.getOptionValue("node");
+        if (node != null && policy.node(node).isEmpty()) {
+            throw new UsageException("compile: " + unknownNode(node, policy));
+        }
+        if (backend.perNode() && node == null && !policy.nodes().isEmpty()) {
+            Node first = policy.nodes().get(0);
+            io.err().println(first.span() + ": error: target '" + backend.name() + "' builds one host, but the policy"
+                    + " declares nodes: " + policy.nodes().stream().map(Node::name).collect(Collectors.joining(", ")));
+            io.err().println("help: choose the host with --node, for example: netpolc compile -t " + backend.name()
+                    + " --node " + first.name() + " " + (argument.equals("-") ? "-" : argument));
+            io.err().println("netpolc: nothing was written");
+            return ExitCode.USAGE;
+        }
+        String text = backend.render(policy, new RenderOptions(line.hasOption("annotate"), node));
         String outputPath = line.getOptionValue("output");
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (outputPath == null || outputPath.equals("-")) {
-            io.out().write(text.getBytes(StandardCharsets.UTF_8), 0, text.getBytes(StandardCharsets.UTF_8).length);
+            io.out().write(bytes, 0, bytes.length);
             io.out().flush();
             if (io.out().checkError()) {
                 io.err().println("netpolc: cannot write to standard output");
@@ -78,12 +99,21 @@ final class CompileCommand implements Command {
             return ExitCode.OK;
         }
         try {
-            AtomicFile.write(io.cwd().resolve(outputPath), text.getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(io.cwd().resolve(outputPath), bytes);
         } catch (IOException e) {
             io.err().println("netpolc: cannot write '" + outputPath + "'" + PolicyInput.reason(e)
                     + "; the file was left as it was");
             return ExitCode.IO_OR_INTERNAL;
         }
         return ExitCode.OK;
+    }
+
+    private static String unknownNode(String node, Policy policy) {
+        if (policy.nodes().isEmpty()) {
+            return "--node " + node + ": the policy declares no nodes";
+        }
+        List<String> names = policy.nodes().stream().map(Node::name).toList();
+        String hint = Suggest.closest(node, names).map(n -> "; did you mean '" + n + "'?").orElse("");
+        return "unknown node '" + node + "'" + hint + " (nodes: " + String.join(", ", names) + ")";
     }
 }

@@ -223,6 +223,66 @@ class CliTest {
         assertEquals(1, Validators.validate("iptables", "*filter\n-A FORWARD -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n", "p.net").size());
     }
 
+    private static final String NODES = "node node1 { address 192.0.2.11 }\nnode node2 { address 192.0.2.12 }\n"
+            + "network bridge {}\ncontainer web { node node1 }\ncontainer db { node node2 }\n";
+
+    @Test
+    void helpListsTheIplinkTargetsAndTheNodeOption() {
+        Run help = Run.netpolc("help", "compile");
+        for (String target : new String[] {"iplink", "iplink-teardown", "iplink-batch"}) {
+            assertTrue(help.out().contains("\n  " + target + " "), () -> target + " missing from:\n" + help.out());
+        }
+        assertTrue(help.out().contains("--node NODE"), help.out());
+    }
+
+    @Test
+    void anIplinkTargetOfAPolicyWithNodesNeedsNode() throws IOException {
+        write("nodes.net", NODES);
+        for (String target : new String[] {"iplink", "iplink-teardown", "iplink-batch"}) {
+            Run run = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "nodes.net");
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals("", run.out());
+            assertTrue(run.err().startsWith("nodes.net:1:6: error: target '" + target
+                    + "' builds one host, but the policy declares nodes: node1, node2\n"), run.err());
+            assertTrue(run.err().contains("--node node1 nodes.net"), run.err());
+        }
+        Run one = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "--node", "node1", "nodes.net");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.out().contains("ns=\"$p\"'web'"), one.out());
+        assertFalse(one.out().contains("'db'"), "node1's script must not build node2's container:\n" + one.out());
+        Run two = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "-n", "node2", "nodes.net");
+        assertEquals(0, two.exitCode(), two.err());
+        assertTrue(two.out().contains("ns=\"$p\"'db'") && !two.out().contains("'web'"), two.out());
+    }
+
+    @Test
+    void anUnknownNodeIsAUsageError() throws IOException {
+        write("nodes.net", NODES);
+        write("plain.net", GOOD);
+        Run misspelt = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "--node", "nod1", "nodes.net");
+        assertEquals(2, misspelt.exitCode());
+        assertEquals("", misspelt.out());
+        assertTrue(misspelt.err().startsWith("netpolc: compile: unknown node 'nod1'; did you mean 'node1'? (nodes: node1, node2)\n"),
+                misspelt.err());
+        Run noNodes = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "--node", "node1", "plain.net");
+        assertEquals(2, noNodes.exitCode());
+        assertTrue(noNodes.err().startsWith("netpolc: compile: --node node1: the policy declares no nodes\n"), noNodes.err());
+        Run iptables = Run.netpolcIn(dir, new byte[0], "compile", "--node", "nod1", "nodes.net");
+        assertEquals(2, iptables.exitCode(), "a misspelt node is an error for every target");
+    }
+
+    @Test
+    void theIptablesTargetsIgnoreNodes() throws IOException {
+        write("nodes.net", NODES);
+        for (String target : new String[] {"iptables", "ip6tables"}) {
+            Run all = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "nodes.net");
+            assertEquals(0, all.exitCode(), all.err());
+            Run node1 = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "--node", "node1", "nodes.net");
+            assertEquals(0, node1.exitCode(), node1.err());
+            assertEquals(all.out(), node1.out(), target + " must print the same rules with or without --node");
+        }
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }

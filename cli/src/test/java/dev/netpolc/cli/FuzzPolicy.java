@@ -68,10 +68,15 @@ class FuzzPolicy {
         Linter.lint(r, ALL_CHECKS);
         if (r.policy() != null) {
             for (Backend b : Backends.all()) {
-                String out = b.render(r.policy(), RenderOptions.DEFAULT);
-                assertTrue(out.endsWith("\n"), b.name());
-                assertEquals(out, b.render(r.policy(), RenderOptions.DEFAULT), "deterministic");
-                b.render(r.policy(), new RenderOptions(true));
+                // a target that builds one host renders each declared node, as --node would
+                List<String> nodes = b.perNode() && !r.policy().nodes().isEmpty()
+                        ? r.policy().nodes().stream().map(n -> n.name()).toList() : java.util.Collections.singletonList(null);
+                for (String node : nodes) {
+                    String out = b.render(r.policy(), new RenderOptions(false, node));
+                    assertTrue(out.endsWith("\n"), b.name());
+                    assertEquals(out, b.render(r.policy(), new RenderOptions(false, node)), "deterministic");
+                    b.render(r.policy(), new RenderOptions(true, node));
+                }
             }
         }
     }

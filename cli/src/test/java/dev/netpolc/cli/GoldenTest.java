@@ -3,8 +3,6 @@ package dev.netpolc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netpolc.backend.Backend;
-import dev.netpolc.backend.Backends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every policy in policies/ against its golden files: the output of each target for policies
- * that compile (and their warnings, where they have any), the rendered diagnostics for policies
- * under policies/invalid/.
+ * Every policy in policies/ against its golden files: the output of each target (of each node,
+ * for a per-node target and a policy with nodes) for policies that compile, and their warnings
+ * where they have any; the rendered diagnostics for policies under policies/invalid/.
  */
 class GoldenTest {
 
@@ -28,11 +26,11 @@ class GoldenTest {
     Stream<DynamicTest> validPoliciesMatchTheirGoldenOutput() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path policy : Repo.validPolicies()) {
-            for (Backend b : Backends.all()) {
-                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " -t " + b.name(), () -> {
-                    Run run = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
+            for (Targets.Output o : Targets.of(policy)) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " " + o.kind(), () -> {
+                    Run run = Run.netpolc(o.args(policy));
                     assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
-                    GoldenFiles.verify(Repo.stem(policy), b.name(), run.out());
+                    GoldenFiles.verify(Repo.stem(policy), o.kind(), run.out());
                 }));
             }
             for (String target : ANNOTATED) {
@@ -122,8 +120,8 @@ class GoldenTest {
     void everyGoldenFileHasAPolicyAndEveryPolicyHasGoldenFiles() throws IOException {
         Set<String> expected = new TreeSet<>();
         for (Path policy : Repo.validPolicies()) {
-            for (Backend b : Backends.all()) {
-                expected.add(Repo.stem(policy) + "." + b.name() + GoldenFiles.APPROVED);
+            for (Targets.Output o : Targets.of(policy)) {
+                expected.add(Repo.stem(policy) + "." + o.kind() + GoldenFiles.APPROVED);
             }
             expected.add(Repo.stem(policy) + ".inspect" + GoldenFiles.APPROVED);
             for (String target : ANNOTATED) {
@@ -166,9 +164,10 @@ class GoldenTest {
     @TestFactory
     Stream<DynamicTest> compilingTwiceGivesIdenticalOutput() {
         return Repo.validPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
-            for (Backend b : Backends.all()) {
-                Run first = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
-                Run second = Run.netpolc("compile", "-t", b.name(), Repo.display(policy));
+            for (Targets.Output o : Targets.of(policy)) {
+                Run first = Run.netpolc(o.args(policy));
+                Run second = Run.netpolc(o.args(policy));
+                assertEquals(0, first.exitCode(), first.err());
                 assertEquals(first.out(), second.out());
                 assertEquals(first.err(), second.err());
             }

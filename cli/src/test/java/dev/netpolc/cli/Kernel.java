@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 final class Kernel {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Where iproute2 keeps named network namespaces. */
+    static final String NETNS_DIR = "/run/netns";
 
     private Kernel() {}
 
@@ -29,6 +31,15 @@ final class Kernel {
         if (!isRoot()) {
             missing.add("root");
         }
+        requireAll("kernel test", missing, tools);
+    }
+
+    /** Ensures every named tool is on the PATH, for a test that needs tools but not root. */
+    static void requireTools(String test, String... tools) {
+        requireAll(test, new ArrayList<>(), tools);
+    }
+
+    private static void requireAll(String test, List<String> missing, String... tools) {
         for (String tool : tools) {
             if (which(tool) == null) {
                 missing.add(tool);
@@ -37,9 +48,9 @@ final class Kernel {
         if (missing.isEmpty()) {
             return;
         }
-        String message = "kernel test needs " + String.join(", ", missing);
+        String message = test + " needs " + String.join(", ", missing);
         if ("true".equals(System.getenv("CI"))) {
-            fail(message + " (CI=true: kernel tests must run in CI; .ci/run installs what they need)");
+            fail(message + " (CI=true: these tests must run in CI; .ci/run installs what they need)");
         }
         System.err.println("*** SKIPPED: " + message + " ***");
         Assumptions.abort(message);
@@ -96,13 +107,60 @@ final class Kernel {
             return run(stdin, cmd);
         }
 
+        /**
+         * The prefix of the namespaces a script run here may create ({@code NETPOLC_NETNS_PREFIX}):
+         * this namespace's name and '-', so they are unique to the test and deleted with it.
+         */
+        String prefix() {
+            return name + "-";
+        }
+
+        /**
+         * Runs a sh script with this namespace as its network namespace, and
+         * {@code NETPOLC_NETNS_PREFIX} set to {@link #prefix()}. Not with 'ip netns exec': that gives
+         * the command a private mount namespace, and a namespace the script creates with 'ip netns
+         * add' is a mount inside it, gone (with every link in it) when the script ends. 'nsenter
+         * --net' changes the network namespace only, so what the script creates persists.
+         */
+        Result script(String script) {
+            try {
+                Path file = Files.createTempFile("netpolc-script", ".sh");
+                try {
+                    Files.writeString(file, script);
+                    return run(null, List.of(which("nsenter").toString(), "--net=" + NETNS_DIR + "/" + name, "env",
+                            "NETPOLC_NETNS_PREFIX=" + prefix(), "sh", file.toString()));
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** The namespaces whose names start with {@link #prefix()}, sorted. */
+        List<String> children() {
+            List<String> out = new ArrayList<>();
+            for (String line : run(null, List.of(ip(), "netns", "list")).out().split("\n")) {
+                String ns = line.split(" ")[0];
+                if (ns.startsWith(prefix())) {
+                    out.add(ns);
+                }
+            }
+            out.sort(null);
+            return out;
+        }
+
+        /** Deletes this namespace and every namespace a script created with its prefix. */
         @Override
         public void close() {
+            for (String child : children()) {
+                run(null, List.of(ip(), "netns", "del", child));
+            }
             run(null, List.of(ip(), "netns", "del", name));
         }
     }
 
-    private static String ip() {
+    static String ip() {
         Path p = which("ip");
         return p == null ? "ip" : p.toString();
     }

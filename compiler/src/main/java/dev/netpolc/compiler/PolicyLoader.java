@@ -44,7 +44,7 @@ final class PolicyLoader {
      */
     static final long MAX_FILE_BYTES = 16L << 20;
 
-    private static final List<String> STATEMENTS = List.of("network", "container", "settings", "include");
+    private static final List<String> STATEMENTS = List.of("network", "container", "node", "settings", "include");
 
     private final Diagnostics diags;
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -115,7 +115,7 @@ final class PolicyLoader {
         }
         List<Note> notes = new ArrayList<>();
         Suggest.didYouMean(u.word(), STATEMENTS).ifPresent(notes::add);
-        notes.add(Note.help("a policy holds network, container, settings and include statements"));
+        notes.add(Note.help("a policy holds network, container, node, settings and include statements"));
         diags.add(new Diagnostic(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.UNKNOWN_STATEMENT.defaultSeverity(),
                 u.span(), "unknown statement '" + u.word() + "'", notes));
     }

@@ -3,6 +3,7 @@ package dev.netpolc.compiler;
 import static dev.netpolc.compiler.Compile.at;
 import static dev.netpolc.compiler.Compile.container;
 import static dev.netpolc.compiler.Compile.errors;
+import static dev.netpolc.compiler.Compile.network;
 import static dev.netpolc.compiler.Compile.ok;
 import static dev.netpolc.compiler.Compile.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netpolc.ir.Attachment;
 import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Diagnostic;
 import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
@@ -190,5 +192,29 @@ class InterfaceNamingTest {
             assertTrue(v.startsWith("veth") && v.length() <= 15, v);
             assertTrue(names.add(v), () -> "veth " + v + " collides with a name the policy chose");
         }
+    }
+
+    @Test
+    void eachOverlayNetworkHasAVxlanDeviceNamedAfterItsId() {
+        Policy p = ok("""
+                network a { driver overlay }
+                network b { driver overlay; vxlan-id 77 }
+                """);
+        assertEquals("vxlan4096", network(p, "a").overlay().vxlanDevice());
+        assertEquals("vxlan77", network(p, "b").overlay().vxlanDevice());
+    }
+
+    @Test
+    void aVxlanDeviceNameThatIsTakenIsReportedAtTheNetwork() {
+        Diagnostic e = single(errors("""
+                network a { bridge-name vxlan4096 }
+                network b { driver overlay }
+                """), DiagnosticCode.DUPLICATE_INTERFACE_NAME);
+        assertEquals(2, e.span().line());
+        Diagnostic uplink = single(errors("""
+                settings { uplink vxlan4096 }
+                network b { driver overlay }
+                """), DiagnosticCode.DUPLICATE_INTERFACE_NAME);
+        assertEquals(2, uplink.span().line());
     }
 }

@@ -17,6 +17,7 @@ item
     | SETTINGS block                                        # settingsItem
     | NETWORK value block                                   # networkItem
     | CONTAINER value block                                 # containerItem
+    | NODE value block                                      # nodeItem
     // Reserved for policy rules (allow/deny/reject/log); parsed loosely so that the compiler
     // can say they are not available yet instead of failing on the keyword.
     | ruleKeyword (WORD | STRING | ARROW | COMMA)*           # ruleItem
@@ -53,6 +54,8 @@ attribute
     | ATTACH value attachOption*                            # attachAttr
     | PUBLISH value (ARROW value)?                          # publishAttr
     | NETNS value                                           # netnsAttr
+    | NODE value                                            # nodeAttr
+    | ADDRESS value                                         # addressAttr
     | USERLAND_PROXY toggle                                 # userlandProxyAttr
     | CHAIN_PREFIX value                                    # chainPrefixAttr
     | FORWARD_POLICY value                                  # forwardPolicyAttr
@@ -90,6 +93,7 @@ INCLUDE        : 'include' ;
 SETTINGS       : 'settings' ;
 NETWORK        : 'network' ;
 CONTAINER      : 'container' ;
+NODE           : 'node' ;
 ALLOW          : 'allow' ;
 DENY           : 'deny' ;
 REJECT         : 'reject' ;
@@ -117,6 +121,7 @@ IP6            : 'ip6' ;
 MAC            : 'mac' ;
 PUBLISH        : 'publish' ;
 NETNS          : 'netns' ;
+ADDRESS        : 'address' ;
 USERLAND_PROXY : 'userland-proxy' ;
 CHAIN_PREFIX   : 'chain-prefix' ;
 FORWARD_POLICY : 'forward-policy' ;

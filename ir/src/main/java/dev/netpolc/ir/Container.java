@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param gatewayNetwork  the network its default route and published ports go through, or null
  *                        when it has none (only internal or address-less networks)
  * @param published       its published ports, one entry per port and family, in declaration order
+ * @param node            the node (host) it runs on in a multi-host policy, or null in a single-host policy
  */
 public record Container(
         String name,
@@ -17,7 +18,8 @@ public record Container(
         List<Attachment> attachments,
         String gatewayNetwork,
         List<PublishedPort> published,
-        SourceSpan span) {
+        SourceSpan span,
+        String node) {
 
     public Container {
         Objects.requireNonNull(name);
@@ -25,5 +27,11 @@ public record Container(
         Objects.requireNonNull(span);
         attachments = List.copyOf(attachments);
         published = List.copyOf(published);
+    }
+
+    /** A container of a single-host policy, on no particular node. */
+    public Container(String name, String netns, List<Attachment> attachments, String gatewayNetwork,
+            List<PublishedPort> published, SourceSpan span) {
+        this(name, netns, attachments, gatewayNetwork, published, span, null);
     }
 }

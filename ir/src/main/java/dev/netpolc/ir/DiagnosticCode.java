@@ -57,6 +57,9 @@ public enum DiagnosticCode {
     ATTACH_OPTION_NOT_FOR_DRIVER("NP2036", Severity.ERROR, "an address or MAC on a network whose driver gives none"),
     CONFLICTING_ATTRIBUTES("NP2037", Severity.ERROR, "two attributes that exclude each other"),
     EXCLUSIVE_NETWORK("NP2038", Severity.ERROR, "a container on a host or none network and another network"),
+    UNDEFINED_NODE("NP2039", Severity.ERROR, "a container on a node that is not declared"),
+    DUPLICATE_NODE("NP2040", Severity.ERROR, "two nodes with the same name"),
+    INVALID_NODE_ADDRESS("NP2041", Severity.ERROR, "a node address that cannot be a tunnel endpoint"),
 
     // ---- NP3xxx: lint (legal but suspicious; reported by 'netpolc lint') ----
     UNUSED_NETWORK("NP3001", Severity.WARNING, "a network that no container is attached to"),

@@ -11,14 +11,22 @@ import java.util.Optional;
  * in declaration order (includes expanded in place), which is the order every backend keeps.
  *
  * @param files the policy files that were read, the main file first
+ * @param nodes the hosts of a multi-host policy, in declaration order; empty for a single host
  */
-public record Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers) {
+public record Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers,
+        List<Node> nodes) {
 
     public Policy {
         Objects.requireNonNull(settings);
         files = List.copyOf(files);
         networks = List.copyOf(networks);
         containers = List.copyOf(containers);
+        nodes = List.copyOf(nodes);
+    }
+
+    /** A policy for a single host, without nodes. */
+    public Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers) {
+        this(files, settings, networks, containers, List.of());
     }
 
     /** The networks by name, in declaration order. */
@@ -36,5 +44,9 @@ public record Policy(List<String> files, HostSettings settings, List<Network> ne
 
     public Optional<Container> container(String name) {
         return containers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    public Optional<Node> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 }

@@ -4,8 +4,8 @@ import dev.netpolc.ir.SourceSpan;
 import java.util.List;
 
 /**
- * A declaration with a block: {@code network NAME {...}}, {@code container NAME {...}} or
- * {@code settings {...}} (then {@code name} is null). {@code incomplete} is true when an attribute
+ * A declaration with a block: {@code network NAME {...}}, {@code container NAME {...}},
+ * {@code node NAME {...}} or {@code settings {...}} (then {@code name} is null). {@code incomplete} is true when an attribute
  * was dropped because of a syntax error: checks that infer something from what is missing (a
  * container with no 'attach', a macvlan with no 'parent') then stay silent.
  */
@@ -15,6 +15,7 @@ public record Block(Kind kind, SourceSpan keywordSpan, Value name, List<Attr> at
     public enum Kind {
         NETWORK("network"),
         CONTAINER("container"),
+        NODE("node"),
         SETTINGS("settings");
 
         private final String keyword;

@@ -293,6 +293,11 @@ public final class PolicyParser {
         }
 
         @Override
+        public Object visitNodeItem(NetPolicyParser.NodeItemContext ctx) {
+            return block(Block.Kind.NODE, ctx.NODE().getSymbol(), ctx.value(), ctx.block());
+        }
+
+        @Override
         public Object visitRuleItem(NetPolicyParser.RuleItemContext ctx) {
             return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText(), true);
         }

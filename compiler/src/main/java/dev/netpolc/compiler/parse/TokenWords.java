@@ -15,7 +15,7 @@ final class TokenWords {
 
     private static final Set<Integer> STATEMENT_STARTS = Set.of(
             NetPolicyLexer.INCLUDE, NetPolicyLexer.SETTINGS, NetPolicyLexer.NETWORK, NetPolicyLexer.CONTAINER,
-            NetPolicyLexer.ALLOW, NetPolicyLexer.DENY, NetPolicyLexer.REJECT, NetPolicyLexer.LOG);
+            NetPolicyLexer.NODE, NetPolicyLexer.ALLOW, NetPolicyLexer.DENY, NetPolicyLexer.REJECT, NetPolicyLexer.LOG);
 
     private static final Set<Integer> ATTRIBUTE_STARTS = Set.of(
             NetPolicyLexer.DRIVER, NetPolicyLexer.SUBNET, NetPolicyLexer.IP_RANGE, NetPolicyLexer.GATEWAY,
@@ -25,7 +25,7 @@ final class TokenWords {
             NetPolicyLexer.UNDERLAY, NetPolicyLexer.PEERS, NetPolicyLexer.ATTACH, NetPolicyLexer.PUBLISH,
             NetPolicyLexer.NETNS, NetPolicyLexer.USERLAND_PROXY, NetPolicyLexer.CHAIN_PREFIX,
             NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK, NetPolicyLexer.NFT_TABLE,
-            NetPolicyLexer.UPLINK_MTU);
+            NetPolicyLexer.UPLINK_MTU, NetPolicyLexer.NODE, NetPolicyLexer.ADDRESS);
 
     private TokenWords() {}
 
@@ -51,7 +51,7 @@ final class TokenWords {
         boolean statements = types.contains(NetPolicyLexer.NETWORK);
         boolean attributes = types.contains(NetPolicyLexer.DRIVER);
         if (statements) {
-            words.add("a statement (network, container, settings or include)");
+            words.add("a statement (network, container, node, settings or include)");
         }
         if (attributes) {
             words.add("an attribute");

@@ -37,8 +37,10 @@ final class AttributeTable {
         NETWORK.put("peers", EnumSet.of(Driver.OVERLAY));
     }
 
-    static final List<String> CONTAINER = List.of("attach", "publish", "netns");
-    static final List<String> SETTINGS = List.of("userland-proxy", "chain-prefix", "forward-policy", "uplink", "nft-table", "uplink-mtu");
+    static final List<String> CONTAINER = List.of("attach", "publish", "netns", "node");
+    static final List<String> NODE = List.of("address", "underlay");
+    static final List<String> SETTINGS = List.of("userland-proxy", "chain-prefix", "forward-policy", "uplink", "nft-table",
+            "uplink-mtu");
 
     /** Attributes that may appear more than once in a block (each use checked on its own). */
     static final Set<String> REPEATABLE = Set.of("subnet", "ip-range", "gateway", "attach", "publish");
@@ -51,6 +53,8 @@ final class AttributeTable {
                 return List.copyOf(NETWORK.keySet());
             case CONTAINER:
                 return CONTAINER;
+            case NODE:
+                return NODE;
             default:
                 return SETTINGS;
         }
@@ -66,6 +70,9 @@ final class AttributeTable {
         }
         if (SETTINGS.contains(key)) {
             return Block.Kind.SETTINGS;
+        }
+        if (NODE.contains(key)) {
+            return Block.Kind.NODE;
         }
         return null;
     }

@@ -38,6 +38,7 @@ final class ContainerResolver {
     private final Diagnostics diags;
     private final InterfaceNames interfaces;
     private final NetworkResolver networks;
+    private final NodeResolver nodes;
     /** Published host ports already taken: (family, protocol, port) to the publishes holding it. */
     private final Map<String, List<Taken>> hostPorts = new HashMap<>();
     /** MAC addresses per network. */
@@ -51,6 +52,7 @@ final class ContainerResolver {
         final Block block;
         final String name;
         String netns;
+        String node;
         final List<ADraft> attachments = new ArrayList<>();
         final List<Attr> publishes = new ArrayList<>();
 
@@ -77,10 +79,11 @@ final class ContainerResolver {
         }
     }
 
-    ContainerResolver(Diagnostics diags, InterfaceNames interfaces, NetworkResolver networks) {
+    ContainerResolver(Diagnostics diags, InterfaceNames interfaces, NetworkResolver networks, NodeResolver nodes) {
         this.diags = diags;
         this.interfaces = interfaces;
         this.networks = networks;
+        this.nodes = nodes;
     }
 
     List<Container> resolve(List<Block> blocks) {
@@ -132,6 +135,9 @@ final class ContainerResolver {
                 case "attach":
                     readAttach(c, a, attached);
                     break;
+                case "node":
+                    c.node = nodes.reference(a.value());
+                    break;
                 default:
                     break;
             }
@@ -145,6 +151,13 @@ final class ContainerResolver {
         // the network would only add a second, misleading error.
         boolean unknownAttribute = c.block.incomplete()
                 || c.block.attrs().stream().anyMatch(a -> !AttributeTable.CONTAINER.contains(a.key()));
+        if (nodes.any() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("node"))) {
+            diags.report(DiagnosticCode.MISSING_ATTRIBUTE, c.block.name().span(), "container '" + c.name
+                    + "' has no node, but the policy declares nodes",
+                    Note.note("in a policy with nodes, every container runs on one of them: "
+                            + String.join(", ", nodes.names())),
+                    Note.help("add 'node NAME' to the container"));
+        }
         if (attached.isEmpty() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("attach"))) {
             Draft bridge = networks.draft(NetworkResolver.DEFAULT_BRIDGE_NETWORK);
             if (bridge != null && bridge.driver == Driver.BRIDGE) {
@@ -363,7 +376,7 @@ final class ContainerResolver {
             published.addAll(publish(c, p, gateway, attachments));
         }
         return new Container(c.name, c.netns, attachments, gateway == null ? null : gateway.network.name, published,
-                c.block.name().span());
+                c.block.name().span(), c.node);
     }
 
     /** Docker's MAC for a container interface: 02:42 and the four bytes of its IPv4 address. */

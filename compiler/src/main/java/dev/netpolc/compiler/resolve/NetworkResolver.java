@@ -45,6 +45,7 @@ final class NetworkResolver {
     private final Diagnostics diags;
     private final InterfaceNames interfaces;
     private final Map<String, Draft> byName = new LinkedHashMap<>();
+    private final List<Draft> drafts = new ArrayList<>();
 
     /** A network while it is being resolved. */
     static final class Draft {
@@ -113,7 +114,6 @@ final class NetworkResolver {
     }
 
     List<Network> resolve(List<Block> blocks) {
-        List<Draft> drafts = new ArrayList<>();
         for (Block b : blocks) {
             String name = b.name().text();
             var problem = Names.objectNameProblem(name);
@@ -161,6 +161,55 @@ final class NetworkResolver {
             }
         }
         return out;
+    }
+
+    /**
+     * Claims the name of each overlay network's VXLAN device on the host. Called after the bridge
+     * names and uplinks the policy writes are claimed and before veth names are generated, so a
+     * written name that clashes is reported at the network and veths keep clear of the device.
+     */
+    void claimVxlanDevices() {
+        Set<Integer> seen = new java.util.HashSet<>();
+        for (Draft d : drafts) {
+            // A vxlan-id given twice is reported already; its device name would only clash again.
+            if (d.driver != Driver.OVERLAY || d.vni == null || !d.driverKnown || !seen.add(d.vni)) {
+                continue;
+            }
+            String device = OverlayOptions.deviceName(d.vni);
+            if (!interfaces.isFree(device)) {
+                diags.report(DiagnosticCode.DUPLICATE_INTERFACE_NAME, d.span(), "the VXLAN device name '" + device
+                        + "' of network '" + d.name + "' is already used by another interface",
+                        Note.help("give the other interface another name, or network '" + d.name + "' another vxlan-id"));
+                continue;
+            }
+            interfaces.claimGenerated(device, "the VXLAN device of network '" + d.name + "'", d.span());
+        }
+    }
+
+    /** With nodes, VXLAN tunnels run between node addresses: every overlay peer must be of their family. */
+    void checkPeerFamilies(Family nodeFamily) {
+        if (nodeFamily == null) {
+            return;
+        }
+        for (Draft d : drafts) {
+            if (d.driver != Driver.OVERLAY) {
+                continue;
+            }
+            for (Attr a : d.block.attrs()) {
+                if (!a.key().equals("peers")) {
+                    continue;
+                }
+                for (Value p : a.values()) {
+                    Addresses.Parsed parsed = Addresses.address(p.text());
+                    if (parsed.ok() && Addresses.family(parsed.address()) != nodeFamily) {
+                        String want = nodeFamily == Family.IPV4 ? "IPv4" : "IPv6";
+                        diags.report(DiagnosticCode.FAMILY_MISMATCH, p.span(), "peer " + Addresses.ir(parsed.address())
+                                + " of network '" + d.name + "' is not an " + want + " address like the node addresses",
+                                Note.help("list the peers' " + want + " underlay addresses"));
+                    }
+                }
+            }
+        }
     }
 
     /** Reads the driver; false (and reported) when it is unknown, so nothing else is checked against it. */

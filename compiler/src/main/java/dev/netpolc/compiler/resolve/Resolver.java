@@ -11,6 +11,7 @@ import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.ForwardPolicy;
 import dev.netpolc.ir.HostSettings;
 import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class Resolver {
         List<Block> settingsBlocks = new ArrayList<>();
         List<Block> networkBlocks = new ArrayList<>();
         List<Block> containerBlocks = new ArrayList<>();
+        List<Block> nodeBlocks = new ArrayList<>();
         for (Block b : blocks) {
             checkAttributes(b);
             switch (b.kind()) {
@@ -46,6 +48,9 @@ public final class Resolver {
                     break;
                 case NETWORK:
                     networkBlocks.add(b);
+                    break;
+                case NODE:
+                    nodeBlocks.add(b);
                     break;
                 default:
                     containerBlocks.add(b);
@@ -57,12 +62,16 @@ public final class Resolver {
         List<Network> resolvedNetworks = networks.resolve(networkBlocks);
         // Uplinks are claimed after the bridges, so an uplink named like a bridge is the one blamed.
         HostSettings settings = settings(settingsBlocks, interfaces);
-        ContainerResolver containers = new ContainerResolver(diags, interfaces, networks);
+        networks.claimVxlanDevices();
+        NodeResolver nodes = new NodeResolver(diags);
+        List<Node> resolvedNodes = nodes.resolve(nodeBlocks);
+        networks.checkPeerFamilies(nodes.family());
+        ContainerResolver containers = new ContainerResolver(diags, interfaces, networks, nodes);
         List<Container> resolvedContainers = containers.resolve(containerBlocks);
         if (diags.hasErrors()) {
             return null;
         }
-        return new Policy(files, settings, resolvedNetworks, resolvedContainers);
+        return new Policy(files, settings, resolvedNetworks, resolvedContainers, resolvedNodes);
     }
 
     /** Unknown attributes, attributes in the wrong block, and attributes given twice. */

@@ -1,0 +1,31 @@
+<#-- Shared by the iplink scripts: the namespace prefix and the error exit. -->
+# Every network namespace name starts with NETPOLC_NETNS_PREFIX (default: empty), so that a test
+# or a lab can run the script in a throw-away host namespace without colliding with another run.
+p=${NETPOLC_NETNS_PREFIX-}
+case $p in
+*[!A-Za-z0-9_.-]*)
+    echo "netpolc: NETPOLC_NETNS_PREFIX may only use letters, digits, '.', '-' and '_'" >&2
+    exit 2
+    ;;
+esac
+
+# Stops the script with a message on standard error.
+die() {
+    echo "netpolc: $*" >&2
+    exit 1
+}
+
+# link_state NS LINK MARK: 0 when LINK (in network namespace NS, or on the host when NS is empty)
+# exists and carries MARK, its alias; 1 when it does not exist; 2 when it exists without MARK,
+# that is, when netpolc did not create it.
+link_state() {
+    if [ -n "$1" ]; then
+        out=$(ip -n "$1" -o link show dev "$2" 2>/dev/null) || return 1
+    else
+        out=$(ip -o link show dev "$2" 2>/dev/null) || return 1
+    fi
+    case "$out\\" in
+    *"\\    alias $3\\"*) return 0 ;;
+    esac
+    return 2
+}
