@@ -70,7 +70,13 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
      * the host network, which has nothing of its own; {@code note} says why a container has no interface.
      */
     public record ContainerView(int id, String name, String netns, String mark, String note,
-            List<InterfaceView> interfaces, List<RouteView> routes) {}
+            List<InterfaceView> interfaces, List<RouteView> routes) {
+
+        /** Whether one of its interfaces is a macvlan device, which lives in its namespace only. */
+        public boolean hasMacvlan() {
+            return interfaces.stream().anyMatch(i -> !i.veth());
+        }
+    }
 
     /**
      * One step of the teardown: delete {@code link} (in the container namespace {@code namespace},
