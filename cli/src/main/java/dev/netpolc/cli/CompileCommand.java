@@ -42,7 +42,7 @@ final class CompileCommand implements Command {
                 + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
                 + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
                 + "describes several hosts: the iplink targets build one of them, named with --node.\n\ntargets:\n"
-                + Backends.all().stream().map(b -> String.format("  %-10s %s", b.name(), b.description()))
+                + Backends.all().stream().map(b -> String.format("  %-16s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
     }
