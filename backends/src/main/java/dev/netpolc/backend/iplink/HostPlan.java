@@ -3,6 +3,7 @@ package dev.netpolc.backend.iplink;
 import dev.netpolc.ir.Attachment;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Driver;
+import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.MacvlanOptions;
 import dev.netpolc.ir.Network;
@@ -23,8 +24,9 @@ import java.util.function.UnaryOperator;
 /**
  * What one host needs, as the iplink templates print it: sysctls, bridges, VLAN sub-interfaces,
  * VXLAN devices and, per container, its namespace, interfaces and default routes. Every name is
- * already quoted (by {@link Shell}) and every list is in the order the script runs it, so the
- * templates only loop and print. Fields that do not apply are null.
+ * already quoted (by {@link Shell}), every name meant for a comment reduced to printable ASCII,
+ * and every list is in the order the script runs it, so the templates only loop and print.
+ * Fields that do not apply are null.
  *
  * @param source     the policy file, for the header comment
  * @param node       the node this plan is for, or null for a policy without nodes
@@ -70,7 +72,13 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
      * the host network, which has nothing of its own; {@code note} says why a container has no interface.
      */
     public record ContainerView(int id, String name, String netns, String mark, String note,
-            List<InterfaceView> interfaces, List<RouteView> routes) {}
+            List<InterfaceView> interfaces, List<RouteView> routes) {
+
+        /** Whether one of its interfaces is a macvlan device, which lives in its namespace only. */
+        public boolean hasMacvlan() {
+            return interfaces.stream().anyMatch(i -> !i.veth());
+        }
+    }
 
     /**
      * One step of the teardown: delete {@code link} (in the container namespace {@code namespace},
@@ -188,7 +196,7 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
                     }
                     String routeLocalnet = n.isBridge() && !proxy
                             ? q.apply("net/ipv4/conf/" + n.bridgeName() + "/route_localnet") : null;
-                    bridges.add(new BridgeView(bridges.size() + 1, n.name(), q.apply(n.bridgeName()),
+                    bridges.add(new BridgeView(bridges.size() + 1, Shell.comment(n.name()), q.apply(n.bridgeName()),
                             q.apply(Marks.bridge(n.name())), mtu(n), addrs, routeLocalnet));
                 }
                 if (n.driver() == Driver.OVERLAY) {
@@ -215,7 +223,7 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
             List<VlanView> vlanViews = new ArrayList<>();
             for (VlanDraft v : vlans.values()) {
                 vlanViews.add(new VlanView(vlanViews.size() + 1, q.apply(v.name), q.apply(v.parent), v.vid,
-                        q.apply(Marks.vlan(v.name)), String.join(", ", v.users)));
+                        q.apply(Marks.vlan(v.name)), Shell.comment(String.join(", ", v.users))));
             }
             List<ContainerView> containerViews = new ArrayList<>();
             int[] interfaceIds = {0};
@@ -223,7 +231,8 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
                 containerViews.add(container(containerViews.size() + 1, c, proxy, interfaceIds));
             }
             return new HostPlan(Shell.comment(policy.files().isEmpty() ? "<policy>" : policy.files().get(0)),
-                    node == null ? null : node.name(), sysctls, icc4, bridges, vlanViews, vxlans, containerViews);
+                    node == null ? null : Shell.comment(node.name()), sysctls, icc4, bridges, vlanViews, vxlans,
+                    containerViews);
         }
 
         private Sysctl sysctl(String key, String path) {
@@ -231,11 +240,11 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
         }
 
         private static AddrView gateway(Subnet s) {
-            return new AddrView(s.gateway().text() + "/" + s.cidr().prefix(), s.family() == dev.netpolc.ir.Family.IPV6);
+            return new AddrView(s.gateway().text() + "/" + s.cidr().prefix(), s.family() == Family.IPV6);
         }
 
         private static AddrView address(IpAddr a, Subnet s) {
-            return new AddrView(a.text() + "/" + s.cidr().prefix(), a.family() == dev.netpolc.ir.Family.IPV6);
+            return new AddrView(a.text() + "/" + s.cidr().prefix(), a.family() == Family.IPV6);
         }
 
         /** The MTU of a network's devices: the policy's, or Docker's 1450 for an overlay network. */
@@ -262,7 +271,7 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
             if (local != null) {
                 peers.remove(local.text());
             }
-            return new VxlanView(id, n.name(), q.apply(o.vxlanDevice()), q.apply(Marks.vxlan(n.name())), o.vxlanId(),
+            return new VxlanView(id, Shell.comment(n.name()), q.apply(o.vxlanDevice()), q.apply(Marks.vxlan(n.name())), o.vxlanId(),
                     OverlayOptions.VXLAN_PORT, underlay == null ? null : q.apply(underlay),
                     local == null ? null : local.text(), mtu(n), q.apply(n.bridgeName()), List.copyOf(peers));
         }
@@ -290,11 +299,11 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
                 }
                 int iid = ++interfaceIds[0];
                 if (n.driver() == Driver.MACVLAN) {
-                    interfaces.add(new InterfaceView(iid, n.name(), false, q.apply(a.interfaceName()), a.mac(), mtu(n),
+                    interfaces.add(new InterfaceView(iid, Shell.comment(n.name()), false, q.apply(a.interfaceName()), a.mac(), mtu(n),
                             null, null, false, q.apply(n.macvlan().effectiveParent()), n.macvlan().mode(),
                             q.apply(Marks.macvlan(c.name(), n.name())), addrs));
                 } else {
-                    interfaces.add(new InterfaceView(iid, n.name(), true, q.apply(a.interfaceName()), a.mac(), mtu(n),
+                    interfaces.add(new InterfaceView(iid, Shell.comment(n.name()), true, q.apply(a.interfaceName()), a.mac(), mtu(n),
                             q.apply(a.hostVeth()), q.apply(n.bridgeName()), n.isBridge() && !proxy, null, null,
                             q.apply(Marks.veth(c.name(), n.name())), addrs));
                 }
@@ -311,7 +320,7 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
             }
             String note = onHost ? "on the host network: it shares the host's namespace, nothing to create"
                     : onNone ? "on the none network: a namespace with only its loopback" : null;
-            return new ContainerView(id, c.name(), onHost ? null : q.apply(c.netns()), q.apply(Marks.netns(c.name())),
+            return new ContainerView(id, Shell.comment(c.name()), onHost ? null : q.apply(c.netns()), q.apply(Marks.netns(c.name())),
                     note, interfaces, routes);
         }
     }

@@ -15,32 +15,44 @@ set -eu
 nl='
 '
 
-# has DUMP LINK: true when LINK is in DUMP, the output of 'ip -o link show'.
+# links NS: the links of network namespace NS (the host's when NS is empty), one
+# line 'NAME ALIAS' each, ALIAS '-' for a link without one; from one 'ip -o link show', with a
+# newline in front so that every line can be matched whole.
+links() {
+    if [ -n "$1" ]; then
+        out=$(ip -n "$1" -o link show)
+    else
+        out=$(ip -o link show)
+    fi
+    out=$(printf '%s\n' "$out" | sed -n \
+        -e 's/^[0-9]*: \([^:@]*\)[:@].*\\    alias \([^\\]*\).*$/\1 \2/p' -e t \
+        -e 's/^[0-9]*: \([^:@]*\)[:@].*$/\1 -/p')
+    printf '%s\n' "$nl$out"
+}
+
+# has LINKS LINK: true when LINK is one of LINKS (the output of 'links').
 has() {
-    case $1 in
-    *": $2:"* | *": $2@"*) return 0 ;;
+    case "$1$nl" in
+    *"$nl$2 "*) return 0 ;;
     esac
     return 1
 }
 
-# check DUMP LINK MARK: sets skip to '' when LINK is not in DUMP, so that the batch lines that
-# create it run, or to '#' when it is there with MARK, which turns those lines into comments. A
-# link of that name without the mark is not netpolc's: the script stops rather than change it.
+# check LINKS LINK MARK: sets skip to '' when LINK is not one of LINKS, so that the batch lines
+# that create it run, or to '#' when it is there with MARK, which turns those lines into
+# comments. A link of that name without the mark is not netpolc's: the script stops rather than
+# change it.
 check() {
-    if ! has "$1" "$2"; then
-        skip=
-        return
-    fi
-    rest=${1#*": $2"[:@]}
-    rest=${rest%%"$nl"*}
-    case "$rest\\" in
-    *"\\    alias $3\\"*) skip='#' ;;
-    *) die "link $2 exists but netpolc did not create it;" \
+    case "$1$nl" in
+    *"$nl$2 $3$nl"*) skip='#' ;;
+    *"$nl$2 "*) die "link $2 exists but netpolc did not create it;" \
         "if an interrupted run left it behind, delete it (ip link del $2), else rename it" ;;
+    *) skip= ;;
     esac
 }
 
-# free DUMP LINK NS: stops the script when LINK is in DUMP, the links of network namespace NS.
+# free LINKS LINK NS: stops the script when LINK is one of LINKS, the links of a namespace NS
+# that existed before: the container end of a new veth pair is to get that name.
 free() {
     if has "$1" "$2"; then
         die "link $2 in network namespace $3 exists but netpolc did not create it; delete or rename it"
@@ -57,7 +69,7 @@ new_netns() {
 
 # What exists already: the host's links and the network namespaces, each read once. A name
 # that is taken by a link netpolc did not create stops the script here, before any change.
-host=$(ip -o link show)
+host=$(links '')
 namespaces=$(ip netns list)
 <#list plan.bridges() as b>
 check "$host" [=b.name()] [=b.mark()] # network [=b.network()]: bridge
@@ -78,15 +90,15 @@ has "$host" [=v.name()] || v[=v.id()]=
 ns[=c.id()]="$p"[=c.netns()]
 new_netns "$ns[=c.id()]"
 n[=c.id()]=$skip
-<#if c.interfaces()?has_content>
+<#if c.hasMacvlan()>
 d[=c.id()]=
-[ -z "$n[=c.id()]" ] || d[=c.id()]=$(ip -n "$ns[=c.id()]" -o link show)
+[ -z "$n[=c.id()]" ] || d[=c.id()]=$(links "$ns[=c.id()]")
 </#if>
 <#list c.interfaces() as i>
 <#if i.veth()>
 check "$host" [=i.hostVeth()] [=i.mark()]
 i[=i.id()]=$skip
-[ -n "$i[=i.id()]" ] || free "$d[=c.id()]" [=i.name()] "$ns[=c.id()]"
+[ -n "$i[=i.id()]" ] || [ -z "$n[=c.id()]" ] || free "$(links "$ns[=c.id()]")" [=i.name()] "$ns[=c.id()]"
 <#else>
 check "$d[=c.id()]" [=i.name()] [=i.mark()]
 i[=i.id()]=$skip

@@ -64,6 +64,20 @@ class IplinkBackendTest {
     }
 
     @Test
+    void aNameCannotEndTheCommentItIsPrintedIn() {
+        Policy p = new Policy(List.of("t.net\nreboot"), HostSettings.defaults(), List.of(bridge("n\nreboot", "br-n")),
+                List.of(container("c\nreboot", "n\nreboot", null)));
+        String setup = new IplinkBackend(IplinkBackend.Script.SETUP).render(p);
+        assertTrue(setup.contains("# netpolc iplink for t.net?reboot.\n"), setup);
+        assertTrue(setup.contains("\n# network n?reboot: bridge 'br-n'\n"), setup);
+        assertTrue(setup.contains("\n# container c?reboot\n"), setup);
+        // In commands the names stay whole: a quoted word may span lines, and stays one word.
+        assertTrue(setup.contains("ns=\"$p\"'c\nreboot'\n"), setup);
+        String teardown = new IplinkBackend(IplinkBackend.Script.TEARDOWN).render(p);
+        assertTrue(teardown.contains("\n# container c?reboot, n?reboot: veth pair\n"), teardown);
+    }
+
+    @Test
     void aPolicyWithNodesIsRenderedForOneNode() {
         Policy p = new Policy(List.of("t.net"), HostSettings.defaults(),
                 List.of(overlay("mesh", List.of(v4("198.51.100.9"), v4("192.0.2.2")))),
