@@ -1,0 +1,160 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netpolc.cli.Lab.Flavour;
+import dev.netpolc.cli.Lab.Observed;
+import dev.netpolc.cli.LabModel.Cell;
+import dev.netpolc.compiler.CompileResult;
+import dev.netpolc.compiler.PolicyCompiler;
+import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Policy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The proof on a real kernel: every runnable policy is built in a lab (its ip link script, then
+ * its firewall through iptables-nft, iptables-legacy or nftables) and real traffic checks the
+ * reachability matrix that {@link LabModel} derives from the policy's meaning.
+ */
+@Tag("kernel")
+class LabTest {
+
+    /** Policies that are examples of scale, not of behaviour; their behaviour is covered by smaller ones. */
+    private static final Map<String, String> NOT_RUN = Map.of(
+            "features/two-hundred-networks.net", "a scale example (200 namespaces); its behaviour is that of twenty-networks",
+            "features/overlay-two-hosts.net", "two hosts: this lab builds one; IplinkKernelTest pings across the overlay between"
+                    + " two host namespaces");
+
+    static final String[] TOOLS = {"ip", "sh", "nsenter", "socat", "ping", "ss", "nft", "iptables-nft-restore",
+        "ip6tables-nft-restore", "iptables-legacy-restore", "ip6tables-legacy-restore"};
+
+    @TestFactory
+    Stream<DynamicTest> everyRunnablePolicyPassesItsMatrixOnEveryFirewall() {
+        Kernel.require(TOOLS);
+        List<DynamicTest> tests = new ArrayList<>();
+        String only = System.getProperty("lab.only", "");
+        for (Path policy : Repo.validPolicies()) {
+            if (!only.isEmpty() && !Repo.relative(policy).startsWith(only)) {
+                continue;
+            }
+            String reason = NOT_RUN.get(Repo.relative(policy));
+            if (reason != null) {
+                System.out.println("lab: not run: " + Repo.relative(policy) + ": " + reason);
+                continue;
+            }
+            for (Flavour flavour : Flavour.values()) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " on " + flavour.label, () -> {
+                    Matrix m = run(policy, flavour, Map.of());
+                    System.out.print(m.render());
+                    assertTrue(m.failures().isEmpty(), () -> "cells that differ from the model:\n" + m.failures());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The expected and observed values of every cell of one lab. */
+    record Matrix(String title, List<Cell> cells, List<Observed> observed) {
+        List<String> failures() {
+            List<String> f = new ArrayList<>();
+            for (int i = 0; i < cells.size(); i++) {
+                if (!passes(cells.get(i), observed.get(i))) {
+                    f.add(line(i));
+                }
+            }
+            return f;
+        }
+
+        static boolean passes(Cell c, Observed o) {
+            if (c.expected() != o.reached()) {
+                return false;
+            }
+            return !c.expected() || c.expectedPeer() == null || sameAddress(c.expectedPeer(), o.peer());
+        }
+
+        /** socat prints IPv6 peers uncompressed: compare addresses, not their text. */
+        static boolean sameAddress(String a, String b) {
+            try {
+                return b != null && java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+
+        String line(int i) {
+            Cell c = cells.get(i);
+            Observed o = observed.get(i);
+            String exp = c.expected() ? "reach" + (c.expectedPeer() == null ? "" : " as " + c.expectedPeer()) : "blocked";
+            String got = o.reached() ? "reach" + (o.peer() == null ? "" : " as " + o.peer()) : "blocked";
+            return String.format("  %-4s %-32s %-32s %s", passes(c, o) ? "ok" : "FAIL", exp, got, c.name());
+        }
+
+        String render() {
+            StringBuilder b = new StringBuilder("lab matrix: " + title + " (" + cells.size() + " cells)\n");
+            b.append(String.format("  %-4s %-32s %-32s %s%n", "", "expected", "observed", "cell"));
+            for (int i = 0; i < cells.size(); i++) {
+                b.append(line(i)).append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * Builds a lab for a policy and probes every cell. {@code replace} edits the firewall output
+     * before it is loaded (line to replacement; an empty replacement deletes the line): the
+     * mutation test uses it to prove the lab sees a wrong rule.
+     */
+    static Matrix run(Path policy, Flavour flavour, Map<String, String> replace) throws Exception {
+        CompileResult compiled = PolicyCompiler.compileFile(policy, Repo.display(policy));
+        Policy p = compiled.policy();
+        assertNotNull(p, () -> compiled.diagnostics().toString());
+        String iplink = output("iplink", policy);
+        String v4 = mutate(output("iptables", policy), replace);
+        String v6 = mutate(output("ip6tables", policy), replace);
+        String nft = mutate(output("nftables", policy), replace);
+        List<Cell> cells = LabModel.cells(p, 2);
+        try (Lab lab = new Lab()) {
+            lab.setUp(p, iplink, flavour, v4, v6, nft);
+            int listeners = 0;
+            for (String l : LabModel.listeners(p, cells)) {
+                String[] parts = l.split("\\|");
+                lab.listen(lab.prefix + parts[0], parts[1], Family.valueOf(parts[2]), Integer.parseInt(parts[3]));
+                listeners++;
+            }
+            for (Family f : Family.values()) {
+                lab.listen(lab.outside, "tcp", f, LabModel.PROBE_PORT);
+                listeners++;
+            }
+            List<String> namespaces = new ArrayList<>(lab.containerNamespaces(p));
+            namespaces.add(lab.outside);
+            lab.awaitReady(namespaces, listeners);
+            return new Matrix(Repo.relative(policy) + " on " + flavour.label, cells, lab.probe(cells));
+        }
+    }
+
+    private static String output(String target, Path policy) {
+        Run run = Run.netpolc("compile", "-t", target, Repo.display(policy));
+        assertEquals(0, run.exitCode(), run.err());
+        return run.out();
+    }
+
+    private static String mutate(String text, Map<String, String> replace) {
+        StringBuilder b = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            String r = replace.getOrDefault(line, line);
+            if (!r.isEmpty() || line.isEmpty()) {
+                b.append(r).append('\n');
+            }
+        }
+        return b.substring(0, b.length() - 1);
+    }
+}
