@@ -203,7 +203,7 @@ class CliTest {
         assertEquals(1, tree.at("/summary/warnings").asInt());
         assertEquals("NP2003", tree.at("/diagnostics/0/code").asText());
         Run list = Run.netpolc("lint", "--list-checks");
-        assertEquals(10, list.out().lines().filter(l -> l.startsWith("NP30")).count(), list.out());
+        assertEquals(11, list.out().lines().filter(l -> l.startsWith("NP30")).count(), list.out());
     }
 
     @Test

@@ -72,6 +72,7 @@ public enum DiagnosticCode {
     UNUSED_INCLUDE("NP3008", Severity.WARNING, "an included file that declares nothing the policy uses"),
     EPHEMERAL_HOST_PORT("NP3009", Severity.WARNING, "a published host port in the kernel's ephemeral port range"),
     GATEWAY_NOT_FIRST_ATTACH("NP3010", Severity.WARNING, "a container whose default route and ports go through another network than the first it attaches"),
+    INTERNAL_IPV6_ND_DROPPED("NP3011", Severity.WARNING, "an internal IPv6 network whose neighbour discovery Docker's rules drop when bridged traffic is filtered"),
 
     // ---- NP4xxx: backends and their validators ----
     VALIDATOR_REJECTED("NP4001", Severity.ERROR, "a target's validator (iptables-restore --test, nft -c, shellcheck) rejected the output");

@@ -28,7 +28,8 @@ public final class Checks {
     /** Every check, in code order. */
     public static final List<LintCheck> ALL = List.of(new UnusedNetwork(), new IccOffFewContainers(),
             new MasqueradeOffNeedsRoute(), new StaticAddressInRange(), new GatewayInRange(), new Docker0WithPrefix(),
-            new MtuAboveUplink(), new UnusedInclude(), new EphemeralHostPort(), new GatewayNotFirstAttach());
+            new MtuAboveUplink(), new UnusedInclude(), new EphemeralHostPort(), new GatewayNotFirstAttach(),
+            new InternalIpv6NdDropped());
 
     static Diagnostic warn(DiagnosticCode code, SourceSpan span, String message, Note... notes) {
         return Diagnostic.of(code, span, message, notes);
@@ -325,6 +326,41 @@ public final class Checks {
                             Note.note(internal ? "'" + first.network() + "' is internal, and internal networks never carry the default route"
                                     : "Docker picks the gateway network by name among non-internal networks (dual-stack first), not by attach order"),
                             Note.help("if '" + c.gatewayNetwork() + "' is right, attach it first to say so")));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * NP3011: icc off anywhere makes the host filter bridged traffic (br_netfilter); then Docker's
+     * internal-network rule "! -d SUBNET -i BRIDGE -j DROP" also drops IPv6 neighbour discovery,
+     * which goes to multicast, and the containers of an internal network cannot reach each other
+     * over IPv6. The kernel lab shows it.
+     */
+    static final class InternalIpv6NdDropped implements LintCheck {
+        public DiagnosticCode code() {
+            return DiagnosticCode.INTERNAL_IPV6_ND_DROPPED;
+        }
+
+        public String name() {
+            return "internal-ipv6-nd-dropped";
+        }
+
+        public List<Diagnostic> check(LintContext ctx) {
+            List<Diagnostic> out = new ArrayList<>();
+            Network iccOff = ctx.policy().networks().stream().filter(n -> n.isBridge() && !n.icc()).findFirst().orElse(null);
+            if (iccOff == null) {
+                return out;
+            }
+            for (Network n : ctx.policy().networks()) {
+                if (n.isBridge() && n.internal() && n.ipv6() != null && ctx.members(n.name()).size() > 1) {
+                    out.add(warn(code(), n.span(), "containers of internal network '" + n.name()
+                            + "' cannot reach each other over IPv6 on this host",
+                            Note.note("'icc off' on network '" + iccOff.name() + "' makes bridged traffic pass ip6tables; then the"
+                                    + " internal rule '! -d " + n.ipv6().cidr() + " -i " + n.bridgeName() + " -j DROP' also drops"
+                                    + " neighbour discovery, which goes to a multicast address (Docker behaves the same)"),
+                            Note.help("use IPv4 between them, or avoid icc off on this host")));
                 }
             }
             return out;
