@@ -53,7 +53,7 @@ class FuzzPolicy {
         }
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void compilerNeverThrows(FuzzedDataProvider data) {
         check(data.consumeRemainingAsBytes());
     }
