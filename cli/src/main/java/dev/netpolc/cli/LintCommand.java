@@ -3,7 +3,6 @@ package dev.netpolc.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netpolc.compiler.CompileResult;
-import dev.netpolc.compiler.PolicyCompiler;
 import dev.netpolc.compiler.diag.DiagnosticRenderer;
 import dev.netpolc.compiler.lint.Checks;
 import dev.netpolc.compiler.lint.LintCheck;
@@ -83,25 +82,16 @@ final class LintCommand implements Command {
         for (String arg : line.getArgList()) {
             CompileResult result;
             try {
-                if (arg.equals("-")) {
-                    byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
-                    String problem = PolicyCompiler.readProblem(bytes);
-                    if (problem != null) {
-                        throw new IOException(problem);
-                    }
-                    result = PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
-                } else {
-                    result = PolicyCompiler.compileFile(io.cwd().resolve(arg), arg);
-                }
+                result = PolicyInput.compile(arg, io);
             } catch (IOException e) {
-                io.err().println("netpolc: cannot read '" + (arg.equals("-") ? "<stdin>" : arg) + "'" + PolicyInput.reason(e));
+                io.err().println("netpolc: cannot read '" + PolicyInput.display(arg) + "'" + PolicyInput.reason(e));
                 return ExitCode.IO_OR_INTERNAL;
             }
-            files.add(arg.equals("-") ? "<stdin>" : arg);
+            files.add(PolicyInput.display(arg));
             sources.putAll(result.sources());
             all.addAll(Linter.lint(result, enabled));
             if (line.hasOption("check-output") && result.policy() != null) {
-                all.addAll(Validators.check(result.policy(), arg.equals("-") ? "<stdin>" : arg, io));
+                all.addAll(Validators.check(result.policy(), PolicyInput.display(arg), io));
             }
         }
         Collections.sort(all);

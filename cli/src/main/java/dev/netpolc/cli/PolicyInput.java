@@ -21,21 +21,11 @@ final class PolicyInput {
      * policy cannot be read or has errors, prints why and returns null with the exit code.
      */
     static Loaded load(String argument, Io io) {
-        String display = argument.equals("-") ? "<stdin>" : argument;
         CompileResult result;
         try {
-            if (argument.equals("-")) {
-                byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
-                String problem = PolicyCompiler.readProblem(bytes);
-                if (problem != null) {
-                    throw new IOException(problem);
-                }
-                result = PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
-            } else {
-                result = PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
-            }
+            result = compile(argument, io);
         } catch (IOException e) {
-            io.err().println("netpolc: cannot read '" + display + "'" + reason(e));
+            io.err().println("netpolc: cannot read '" + display(argument) + "'" + reason(e));
             return new Loaded(null, ExitCode.IO_OR_INTERNAL);
         }
         io.err().print(DiagnosticRenderer.render(result.diagnostics(), result.sources()));
@@ -44,6 +34,29 @@ final class PolicyInput {
             return new Loaded(null, ExitCode.POLICY_ERRORS);
         }
         return new Loaded(result.policy(), ExitCode.OK);
+    }
+
+    /** How a policy argument is named in messages: the path, or {@code <stdin>} for "-". */
+    static String display(String argument) {
+        return argument.equals("-") ? "<stdin>" : argument;
+    }
+
+    /**
+     * Reads and compiles a policy file, or standard input for "-" (never more than the size
+     * limit, and checked for UTF-8 like a file).
+     *
+     * @throws IOException when it cannot be read, is too large or is not UTF-8
+     */
+    static CompileResult compile(String argument, Io io) throws IOException {
+        if (!argument.equals("-")) {
+            return PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
+        }
+        byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
+        String problem = PolicyCompiler.readProblem(bytes);
+        if (problem != null) {
+            throw new IOException(problem);
+        }
+        return PolicyCompiler.compileBytes("<stdin>", bytes, io.cwd());
     }
 
     /** Why an I/O operation failed, as the end of a one-line message. */
