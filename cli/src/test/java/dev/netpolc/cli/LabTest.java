@@ -136,6 +136,9 @@ class LabTest {
             }
             List<String> namespaces = new ArrayList<>(lab.containerNamespaces(p));
             namespaces.add(lab.outside);
+            // the bridges' gateway addresses live here: until their duplicate address detection ends,
+            // a container's IPv6 traffic has no usable gateway
+            namespaces.add(lab.host);
             lab.awaitReady(namespaces, listeners);
             return new Matrix(Repo.relative(policy) + " on " + flavour.label, cells, lab.probe(cells));
         }
