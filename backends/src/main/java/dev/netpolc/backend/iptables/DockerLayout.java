@@ -148,7 +148,11 @@ final class DockerLayout {
             }
         }
         add(t, builtin, Rule.in(stage2).jump("RETURN"));
+        PolicyRules rules = new PolicyRules(policy, family, annotate);
+        rules.forward(t, user);
         add(t, builtin, Rule.in(user).jump("RETURN"));
+        rules.hostChain(t, dev.netpolc.ir.RuleHook.INPUT);
+        rules.hostChain(t, dev.netpolc.ir.RuleHook.OUTPUT);
     }
 
     private void nat(Ruleset.Table t, List<Network> newestFirst, List<Port> ports) {

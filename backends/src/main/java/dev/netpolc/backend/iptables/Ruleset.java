@@ -47,11 +47,30 @@ public final class Ruleset {
             list.add(r);
         }
 
+        boolean has(String chain) {
+            return chains.containsKey(chain);
+        }
+
+        /** Built-in chains in declaration order, then user chains by name, as iptables-save lists them. */
         TableView view() {
+            List<String> order = new ArrayList<>();
+            chains.forEach((n, p) -> {
+                if (!p.equals("-")) {
+                    order.add(n);
+                }
+            });
+            List<String> user = new ArrayList<>();
+            chains.forEach((n, p) -> {
+                if (p.equals("-")) {
+                    user.add(n);
+                }
+            });
+            java.util.Collections.sort(user);
+            order.addAll(user);
             List<ChainView> cs = new ArrayList<>();
-            chains.forEach((n, p) -> cs.add(new ChainView(n, p)));
+            order.forEach(n -> cs.add(new ChainView(n, chains.get(n))));
             List<RuleView> rs = new ArrayList<>();
-            rules.forEach((chain, list) -> list.forEach(r -> rs.add(new RuleView(chain, r.spec()))));
+            order.forEach(chain -> rules.get(chain).forEach(r -> rs.add(new RuleView(chain, r.spec()))));
             return new TableView(name, List.copyOf(cs), List.copyOf(rs));
         }
     }

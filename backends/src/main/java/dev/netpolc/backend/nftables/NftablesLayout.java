@@ -8,6 +8,7 @@ import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.PublishedPort;
+import dev.netpolc.ir.RuleHook;
 import dev.netpolc.ir.Subnet;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -53,11 +54,16 @@ final class NftablesLayout {
         for (Family f : Family.values()) {
             fill(f);
         }
+        NftPolicyRules rules = new NftPolicyRules(policy, annotate, n -> set(n, "ipv4_addr", Order.ADDRESS, 2),
+                n -> set(n, "ipv6_addr", Order.ADDRESS, 1));
+        List<String> userRules = rules.chain(RuleHook.FORWARD);
+        List<String> inputRules = rules.chain(RuleHook.INPUT);
+        List<String> outputRules = rules.chain(RuleHook.OUTPUT);
         List<NftablesView.SetView> setViews = new ArrayList<>();
         sets.values().forEach(s -> setViews.add(s.view()));
         boolean proxy = policy.settings().userlandProxy();
-        List<NftablesView.ChainView> chains = List.of(
-                new NftablesView.ChainView("user", null, List.of()),
+        List<NftablesView.ChainView> chains = new ArrayList<>(List.of(
+                new NftablesView.ChainView("user", null, userRules),
                 new NftablesView.ChainView("forward", "type filter hook forward priority filter; policy "
                         + policy.settings().forwardPolicy().name().toLowerCase(Locale.ROOT) + ";", forwardRules()),
                 new NftablesView.ChainView("prerouting", "type nat hook prerouting priority dstnat; policy accept;",
@@ -68,7 +74,14 @@ final class NftablesLayout {
                                 : List.of("fib daddr type local jump port_dnat")),
                 new NftablesView.ChainView("port_dnat", null, portDnatRules()),
                 new NftablesView.ChainView("postrouting", "type nat hook postrouting priority srcnat; policy accept;",
-                        postroutingRules()));
+                        postroutingRules())));
+        if (!inputRules.isEmpty()) {
+            chains.add(new NftablesView.ChainView("input", "type filter hook input priority filter; policy accept;", inputRules));
+        }
+        if (!outputRules.isEmpty()) {
+            chains.add(new NftablesView.ChainView("output_filter", "type filter hook output priority filter; policy accept;",
+                    outputRules));
+        }
         return new NftablesView.TableView("inet", policy.settings().nftTable(), List.copyOf(setViews), chains);
     }
 
