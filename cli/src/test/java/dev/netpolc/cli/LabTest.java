@@ -121,17 +121,19 @@ class LabTest {
         String v4 = mutate(output("iptables", policy), replace);
         String v6 = mutate(output("ip6tables", policy), replace);
         String nft = mutate(output("nftables", policy), replace);
-        List<Cell> cells = LabModel.cells(p, 2);
+        List<Cell> cells = LabRules.apply(p, LabModel.cells(p, 2));
         try (Lab lab = new Lab()) {
             lab.setUp(p, iplink, flavour, v4, v6, nft);
             int listeners = 0;
-            for (String l : LabModel.listeners(p, cells)) {
-                String[] parts = l.split("\\|");
-                lab.listen(lab.prefix + parts[0], parts[1], Family.valueOf(parts[2]), Integer.parseInt(parts[3]));
-                listeners++;
-            }
+            java.util.Set<String> wanted = new java.util.LinkedHashSet<>(LabModel.listeners(p, cells));
+            wanted.addAll(LabRules.listeners(p, cells));
             for (Family f : Family.values()) {
-                lab.listen(lab.outside, "tcp", f, LabModel.PROBE_PORT);
+                wanted.add("@outside|tcp|" + f + "|" + LabModel.PROBE_PORT);
+            }
+            for (String l : wanted) {
+                String[] parts = l.split("\\|");
+                String ns = parts[0].equals("@outside") ? lab.outside : parts[0].equals("@host") ? lab.host : lab.prefix + parts[0];
+                lab.listen(ns, parts[1], Family.valueOf(parts[2]), Integer.parseInt(parts[3]));
                 listeners++;
             }
             List<String> namespaces = new ArrayList<>(lab.containerNamespaces(p));
