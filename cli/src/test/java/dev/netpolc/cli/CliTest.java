@@ -291,6 +291,27 @@ class CliTest {
         }
     }
 
+    /** diff compares one host of a policy with nodes, as compile builds it. */
+    @Test
+    void diffOfAPolicyWithNodesComparesOneNode() throws IOException {
+        write("nodes.net", NODES);
+        Run none = Run.netpolcIn(dir, new byte[0], "diff", "nodes.net", "nodes.net");
+        assertEquals(2, none.exitCode(), none.err());
+        assertTrue(none.err().contains("declares nodes (node1, node2): choose the host with --node"), none.err());
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "diff", "--node", "node2", "nodes.net", "nodes.net").exitCode());
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "diff", "-t", "iplink", "--node", "node1", "nodes.net", "nodes.net")
+                .exitCode(), "the iplink targets compare one node too");
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "compile", "--node", "node1", "-o", "node1.rules", "nodes.net").exitCode());
+        Run own = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node1", "nodes.net", "--saved", "node1.rules");
+        assertEquals(0, own.exitCode(), own.out() + own.err());
+        Run other = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node2", "nodes.net", "--saved", "node1.rules");
+        assertEquals(1, other.exitCode(), "node1's rules are drift for node2:\n" + other.out() + other.err());
+        write("plain.net", GOOD);
+        Run plain = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node1", "plain.net", "plain.net");
+        assertEquals(2, plain.exitCode());
+        assertTrue(plain.err().contains("--node node1: plain.net declares no nodes"), plain.err());
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
