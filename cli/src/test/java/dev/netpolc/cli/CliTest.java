@@ -249,6 +249,8 @@ class CliTest {
         }
         Run dflt = Run.netpolcIn(dir, new byte[0], "compile", "nodes.net");
         assertEquals(2, dflt.exitCode(), "the default target needs --node too: " + dflt.err());
+        Run checked = Run.netpolcIn(dir, new byte[0], "lint", "--check-output", "nodes.net");
+        assertEquals(0, checked.exitCode(), "lint checks every node's output: " + checked.err());
         Run one = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "--node", "node1", "nodes.net");
         assertEquals(0, one.exitCode(), one.err());
         assertTrue(one.out().contains("ns=\"$p\"'web'"), one.out());
