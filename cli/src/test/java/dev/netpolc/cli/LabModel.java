@@ -6,6 +6,7 @@ import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.Protocol;
 import dev.netpolc.ir.PublishedPort;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -102,7 +104,7 @@ final class LabModel {
                     boolean overlay = n.driver() == Driver.OVERLAY;
                     boolean shared = onNetwork(s, n.name());
                     // one bridge network on two nodes is two bridges; an overlay is one segment
-                    boolean apart = shared && !overlay && !java.util.Objects.equals(s.node(), d.node());
+                    boolean apart = shared && !overlay && !Objects.equals(s.node(), d.node());
                     if (!shared && cross >= crossNetworkPairsPerContainer) {
                         continue;
                     }
@@ -118,7 +120,7 @@ final class LabModel {
                         boolean ndDropped = !overlay && f == Family.IPV6 && n.internal() && bridgedFiltered;
                         boolean ok = shared && !apart && (overlay || n.icc()) && !ndDropped;
                         String label = s.name() + " -> " + d.name() + "@" + n.name() + (shared ? "" : " (other network)")
-                                + (apart ? " (other node)" : "") + (overlay && shared && !java.util.Objects.equals(s.node(), d.node())
+                                + (apart ? " (other node)" : "") + (overlay && shared && !Objects.equals(s.node(), d.node())
                                         ? " (across nodes)" : "");
                         cells.add(new Cell(label + " tcp" + fam(f), From.CONTAINER, s.netns(), f, Protocol.TCP, target.text(),
                                 PROBE_PORT, false, ok, ok ? own.text() : null));
@@ -170,7 +172,7 @@ final class LabModel {
                 cells.add(new Cell("outside -> " + s.name() + " " + hostPort(p, uplink), From.OUTSIDE, null, f, p.protocol(),
                         uplink, p.hostPort(), false, onUplink, onUplink ? outside : null));
                 // the port is open on the container's node only
-                for (dev.netpolc.ir.Node other : policy.nodes()) {
+                for (Node other : policy.nodes()) {
                     String there = uplink(policy, other.name(), f);
                     if (!other.name().equals(s.node()) && p.hostAddress() == null) {
                         cells.add(new Cell("outside -> " + s.name() + " " + hostPort(p, there) + " (" + other.name() + ")",
