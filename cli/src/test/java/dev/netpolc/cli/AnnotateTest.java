@@ -23,9 +23,10 @@ class AnnotateTest {
 
     @TestFactory
     Stream<DynamicTest> annotationsOnlyAddCommentsThatPointAtTheirStatement() {
-        return Repo.validPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
-            String plain = Run.netpolc("compile", Repo.display(policy)).out();
-            String annotated = Run.netpolc("compile", "--annotate", Repo.display(policy)).out();
+        return Repo.validPolicies().stream().flatMap(policy -> Targets.hosts(policy).stream().map(node ->
+                DynamicTest.dynamicTest(Repo.relative(policy) + Targets.suffix(node), () -> {
+            String plain = Run.netpolc(Targets.compile(policy, node)).out();
+            String annotated = Run.netpolc(Targets.compile(policy, node, "--annotate")).out();
             // a policy rule's own comment is in the plain output too; annotating puts the source before it
             assertEquals(COMMENT.matcher(plain).replaceAll(""), COMMENT.matcher(annotated).replaceAll(""),
                     "annotation must change nothing but comments");
@@ -50,7 +51,7 @@ class AnnotateTest {
                 String keyword = statement.startsWith("network ") ? statement.substring("network ".length()) : "publish";
                 assertTrue(declared.contains(keyword), "comment '" + statement + "' points at: " + declared);
             }
-        }));
+        })));
     }
 
     @TestFactory

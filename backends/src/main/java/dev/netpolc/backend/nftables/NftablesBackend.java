@@ -1,6 +1,7 @@
 package dev.netpolc.backend.nftables;
 
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Nodes;
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Policy;
@@ -31,6 +32,13 @@ public final class NftablesBackend implements Backend {
 
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render("nftables.ftl", Map.of("table", new NftablesLayout(policy, options.annotate()).build()));
+        return Templates.render("nftables.ftl",
+                Map.of("table", new NftablesLayout(Nodes.only(policy, options.node()), options.annotate()).build()));
+    }
+
+    /** A host loads the rules of its own containers: in a policy with nodes, the CLI asks for {@code --node}. */
+    @Override
+    public boolean perNode() {
+        return true;
     }
 }

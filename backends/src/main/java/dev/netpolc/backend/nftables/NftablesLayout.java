@@ -3,6 +3,7 @@ package dev.netpolc.backend.nftables;
 import dev.netpolc.backend.Comments;
 import dev.netpolc.backend.nftables.NftSet.Order;
 import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
@@ -54,6 +55,7 @@ final class NftablesLayout {
         for (Family f : Family.values()) {
             fill(f);
         }
+        fillOverlays();
         NftPolicyRules rules = new NftPolicyRules(policy, annotate, n -> set(n, "ipv4_addr", Order.ADDRESS, 2),
                 n -> set(n, "ipv6_addr", Order.ADDRESS, 1));
         List<String> userRules = rules.chain(RuleHook.FORWARD);
@@ -201,9 +203,30 @@ final class NftablesLayout {
         }
     }
 
+    /**
+     * An overlay's bridge is in the host's namespace here (Docker gives it a namespace of its own):
+     * its bridged traffic passes the forward hook once br_netfilter is loaded, and nothing may be
+     * routed into or out of it. Policies without an overlay have neither these sets nor their rules.
+     */
+    private void fillOverlays() {
+        for (Network n : policy.networks()) {
+            if (n.driver() == Driver.OVERLAY) {
+                String br = quote(n.bridgeName());
+                String src = comment(Comments.at(n.span(), "network " + n.name()));
+                set("overlays", "ifname", Order.NAME, 1).add(br, null, n.bridgeName(), src);
+                set("overlay_same", "ifname . ifname", Order.INSERTION, 1).add(br + " . " + br, null, null, src);
+            }
+        }
+    }
+
     private List<String> forwardRules() {
         List<String> r = new ArrayList<>();
         r.add("jump user");
+        if (sets.containsKey("overlays")) {
+            r.add("iifname @overlays iifname . oifname != @overlay_same drop");
+            r.add("oifname @overlays iifname . oifname != @overlay_same drop");
+            r.add("iifname . oifname @overlay_same accept");
+        }
         for (Family f : Family.values()) {
             String s = v(f);
             r.add("oifname @internal" + s + " oifname . " + ip(f) + " saddr != @subnets" + s + " drop");
