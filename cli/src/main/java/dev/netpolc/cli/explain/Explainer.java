@@ -76,6 +76,8 @@ public final class Explainer {
         int icmpType = icmp ? (family == Family.IPV4 ? IcmpTypes.ECHO_REQUEST : IcmpTypes.ECHO_REQUEST6) : -1;
         Packet p = new Packet(family, s.address, dst, proto, icmp ? 0 : SOURCE_PORT, icmp ? 0 : q.port(), icmpType, true);
         p.in = s.in;
+        trace.sent = new Packet(family, p.source, p.destination, p.protocol, p.sourcePort, p.destinationPort, p.icmpType, true);
+        trace.sent.in = p.in;
         trace.packet = family.name().replace("IPV", "IPv") + " " + p.describe() + (p.in == null ? ", sent by the host" : ", in " + p.in)
                 + ", conntrack NEW" + (icmp ? " (echo request)" : "");
 

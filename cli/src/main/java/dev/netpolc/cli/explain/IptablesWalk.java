@@ -169,6 +169,9 @@ final class IptablesWalk {
                     if (o != null) {
                         return o;
                     }
+                    if (rules.get(table).get(target).stream().noneMatch(x -> x.target().equals("RETURN") && x.matches(p))) {
+                        trace.step("policy", depth + 1, table, target, null, null, "end of chain: back to " + chain);
+                    }
                 }
             }
         }

@@ -24,6 +24,8 @@ public final class Trace {
     final String to;
     final List<String> endpointNotes = new ArrayList<>();
     String packet;
+    /** The packet as the sender sends it, for the JSON form. */
+    Packet sent;
     final List<Step> steps = new ArrayList<>();
     Verdict verdict;
     String decidingRule;
@@ -84,11 +86,19 @@ public final class Trace {
         step("note", 0, null, null, null, null, detail);
     }
 
+    /** How the endpoints were resolved: the sender first, then the destination. */
+    private List<String> notes() {
+        List<String> out = new ArrayList<>();
+        endpointNotes.stream().filter(n -> n.startsWith("from:")).forEach(out::add);
+        endpointNotes.stream().filter(n -> !n.startsWith("from:")).forEach(out::add);
+        return out;
+    }
+
     /** The text form: one line per step, nested chains indented. */
     public String text() {
         StringBuilder b = new StringBuilder();
         b.append("explain ").append(target).append(": from ").append(from).append(" to ").append(to).append('\n');
-        for (String n : endpointNotes) {
+        for (String n : notes()) {
             b.append("  ").append(n).append('\n');
         }
         if (packet != null) {
@@ -140,8 +150,25 @@ public final class Trace {
         root.put("from", from);
         root.put("to", to);
         var notes = root.putArray("endpoints");
-        endpointNotes.forEach(notes::add);
-        root.put("packet", packet);
+        notes().forEach(notes::add);
+        var pk = root.putObject("packet");
+        if (sent != null) {
+            pk.put("family", sent.family == dev.netpolc.ir.Family.IPV4 ? "ipv4" : "ipv6");
+            pk.put("protocol", sent.protocol);
+            pk.put("source", sent.source.text());
+            pk.put("destination", sent.destination.text());
+            if (sent.hasPorts()) {
+                pk.put("sourcePort", sent.sourcePort);
+                pk.put("destinationPort", sent.destinationPort);
+            } else {
+                pk.put("icmpType", sent.icmpType);
+            }
+            pk.put("in", sent.in);
+            pk.put("ctstate", "NEW");
+        }
+        pk.put("text", packet);
+        var nat = root.putArray("nat");
+        this.steps.stream().filter(s -> s.kind().equals("nat")).forEach(s -> nat.add(s.detail()));
         var steps = root.putArray("steps");
         for (Step s : this.steps) {
             var o = steps.addObject();
