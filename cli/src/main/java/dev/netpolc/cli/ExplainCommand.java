@@ -29,11 +29,12 @@ final class ExplainCommand implements Command {
     @Override
     public String details() {
         return "ENDPOINT is a container name, container:NAME, network:NAME (its first usable address), host,\n"
-                + "external (a documentation address outside every subnet) or an IPv4 or IPv6 address. The packet is\n"
+                + "external (a documentation address the policy does not use) or an IPv4 or IPv6 address. The packet is\n"
                 + "the first of a connection (conntrack NEW); every table and chain it meets is printed with the rules\n"
                 + "that matched, NAT, the verdict, the rule that decided and the policy line it came from. TARGET is\n"
-                + "iptables or ip6tables (default: the family of the addresses, IPv4 when none is written). The exit\n"
-                + "code is 0 whatever the verdict. The packet model and its limits are in docs/explain.md.\n";
+                + "iptables, ip6tables or nftables (default: iptables or ip6tables by the family of the addresses,\n"
+                + "IPv4 when none is written). The exit code is 0 whatever the verdict. The packet model and its\n"
+                + "limits are in docs/explain.md.\n";
     }
 
     @Override
@@ -44,7 +45,7 @@ final class ExplainCommand implements Command {
         o.addOption(Option.builder("p").longOpt("port").hasArg().argName("N/PROTO")
                 .desc("destination port and protocol (tcp, udp, sctp); default 80/tcp").get());
         o.addOption(Option.builder().longOpt("icmp").desc("an ICMP echo request (ping) instead of a port").get());
-        o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET").desc("iptables or ip6tables").get());
+        o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET").desc("iptables, ip6tables or nftables").get());
         o.addOption(Option.builder().longOpt("host-address").hasArg().argName("ADDR")
                 .desc("the host's uplink address (for 'host', published ports and masquerade)").get());
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or json").get());

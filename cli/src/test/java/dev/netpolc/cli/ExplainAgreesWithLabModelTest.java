@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * explain against the lab's independent model: for every policy and every cell of
- * {@link LabModel#cells}, explain's verdict on the compiled rules equals the cell's expectation,
+ * {@link LabModel#cells}, explain's verdict on the compiled rules (iptables or ip6tables by the
+ * cell's family, and nftables) equals the cell's expectation,
  * and where the cell names the source address the listener must see, explain's NAT gives that
  * address. LabTest proves the model equals the kernel, so explain then equals the kernel.
  *
@@ -40,10 +41,13 @@ class ExplainAgreesWithLabModelTest {
                 assertNotNull(p, () -> r.diagnostics().toString());
                 List<String> disagreements = new ArrayList<>();
                 List<Cell> cells = LabModel.cells(p, 2);
+                Explainer explainer = new Explainer(p);
                 for (Cell c : cells) {
-                    String d = disagreement(p, c);
-                    if (d != null) {
-                        disagreements.add(d);
+                    for (boolean nft : new boolean[] {false, true}) {
+                        String d = disagreement(explainer, p, c, nft);
+                        if (d != null) {
+                            disagreements.add(d);
+                        }
                     }
                 }
                 System.out.println("explain vs lab model: " + Repo.relative(policy) + ": " + cells.size() + " cells, "
@@ -65,36 +69,37 @@ class ExplainAgreesWithLabModelTest {
         for (Cell c : cells) {
             Cell flipped = new Cell(c.name(), c.from(), c.source(), c.family(), c.protocol(), c.address(), c.port(), c.icmp(),
                     !c.expected(), null);
-            assertNotNull(disagreement(p, flipped), () -> "explain agrees with the flipped cell " + c.name());
+            assertNotNull(disagreement(new Explainer(p), p, flipped, false), () -> "explain agrees with the flipped cell " + c.name());
+            assertNotNull(disagreement(new Explainer(p), p, flipped, true), () -> "nftables explain agrees with the flipped cell " + c.name());
         }
     }
 
     /** Why explain disagrees with the cell, or null when it agrees. */
-    static String disagreement(Policy p, Cell c) {
-        Trace t = explain(p, c);
+    static String disagreement(Explainer explainer, Policy p, Cell c, boolean nftables) {
+        Trace t = explain(explainer, p, c, nftables);
         boolean reached = t.verdict() == Trace.Verdict.ACCEPT && !"host".equals(t.deliveredTo());
         if (reached != c.expected()) {
-            return "  " + c.name() + ": model " + (c.expected() ? "reach" : "blocked") + ", explain " + t.verdict()
+            return "  " + c.name() + " (" + t.target() + "): model " + (c.expected() ? "reach" : "blocked") + ", explain " + t.verdict()
                     + (t.verdict() == Trace.Verdict.ACCEPT ? " delivered to " + t.deliveredTo() : "")
                     + " decided by " + t.decidingRule() + " [" + t.decidingOrigin() + "]\n" + t.text().indent(6);
         }
         if (reached && c.expectedPeer() != null && !LabTest.Matrix.sameAddress(c.expectedPeer(), t.finalSource())) {
-            return "  " + c.name() + ": model: seen as " + c.expectedPeer() + ", explain: seen as " + t.finalSource() + "\n"
+            return "  " + c.name() + " (" + t.target() + "): model: seen as " + c.expectedPeer() + ", explain: seen as " + t.finalSource() + "\n"
                     + t.text().indent(6);
         }
         return null;
     }
 
-    static Trace explain(Policy p, Cell c) {
+    static Trace explain(Explainer explainer, Policy p, Cell c, boolean nftables) {
         String from = switch (c.from()) {
             case CONTAINER -> "container:" + p.containers().stream().filter(x -> x.netns().equals(c.source())).map(Container::name)
                     .findFirst().orElseThrow();
             case OUTSIDE -> c.family() == Family.IPV4 ? LabModel.OUTSIDE4 : LabModel.OUTSIDE6;
             case HOST -> "host";
         };
-        String target = c.family() == Family.IPV4 ? "iptables" : "ip6tables";
+        String target = nftables ? "nftables" : c.family() == Family.IPV4 ? "iptables" : "ip6tables";
         String host = c.family() == Family.IPV4 ? LabModel.UPLINK4 : LabModel.UPLINK6;
-        return Explainer.explain(p, new Explainer.Query(target, from, c.address(), c.icmp() ? "icmp" : c.protocol().keyword(),
+        return explainer.explain(new Explainer.Query(target, from, c.address(), c.icmp() ? "icmp" : c.protocol().keyword(),
                 c.port(), host));
     }
 }

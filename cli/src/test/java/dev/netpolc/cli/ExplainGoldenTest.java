@@ -44,6 +44,14 @@ class ExplainGoldenTest {
                     "--host-address", "2001:db8:1::1", "--port", "8080/tcp", "policies/features/dual-stack.net")),
             new Case("internal-ipv6-neighbour-discovery", List.of("--from", "a", "--to", "b", "--target", "ip6tables",
                     "--icmp", "policies/lint/internal-ipv6.net")),
+            new Case("nftables-published-port-through-host", List.of("--from", "external", "--to", "host", "--port", "443",
+                    "--host-address", "198.51.100.7", "--target", "nftables", "policies/features/two-networks.net")),
+            new Case("nftables-same-network-icc-off", List.of("--from", "network:no-icc-network", "--to", "192.168.200.3",
+                    "--target", "nftables", "policies/docker/c-no-icc.net")),
+            new Case("nftables-internal-ipv6-neighbour-discovery", List.of("--from", "a", "--to", "fd00:213:2::3", "--target",
+                    "nftables", "--icmp", "policies/lint/internal-ipv6.net")),
+            new Case("nftables-container-to-external-snat", List.of("--from", "mailer", "--to", "external",
+                    "--target", "nftables", "policies/features/snat-source.net")),
             new Case("across-networks-json", List.of("--from", "network:frontend", "--to", "db", "--port", "5432/tcp",
                     "--format", "json", "policies/features/two-networks.net")));
 

@@ -119,9 +119,16 @@ class ExplainTest {
     }
 
     @Test
-    void nftablesIsNotEvaluatedYetAndSaysSo() {
-        assertUsage(Run.netpolc("explain", "--from", "db", "--to", "proxy", "-t", "nftables", "policies/features/two-networks.net"),
-                "does not evaluate the nftables target yet");
+    void nftablesDecidesAsIptablesDoesAndNamesTheSetElementsLine() throws Exception {
+        Trace ipt = explain("docker/i-containers.net", "iptables", "network:no-icc-network", "192.168.200.9", "tcp", 80);
+        Trace nft = explain("docker/i-containers.net", "nftables", "network:no-icc-network", "192.168.200.9", "tcp", 80);
+        assertEquals(Trace.Verdict.DROP, nft.verdict());
+        assertEquals("meta nfproto ipv4 iifname . oifname @noicc4 drop", nft.decidingRule());
+        assertEquals(ipt.decidingOrigin(), nft.decidingOrigin());
+        Trace v6 = explain("features/dual-stack.net", "nftables", "external", "fd00:10::50", "tcp", 80);
+        assertEquals("nftables", v6.target());
+        assertEquals(Trace.Verdict.DROP, v6.verdict());
+        assertEquals("policy drop of chain forward", v6.decidingRule());
     }
 
     @Test

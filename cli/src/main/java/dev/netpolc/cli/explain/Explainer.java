@@ -2,6 +2,7 @@ package dev.netpolc.cli.explain;
 
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.iptables.IptablesBackend;
+import dev.netpolc.backend.nftables.NftablesBackend;
 import dev.netpolc.cli.explain.Endpoint.Kind;
 import dev.netpolc.cli.explain.Trace.Verdict;
 import dev.netpolc.ir.Attachment;
@@ -32,22 +33,30 @@ public final class Explainer {
      */
     public record Query(String target, String from, String to, String protocol, int port, String hostAddress) {}
 
-    private Explainer() {}
+    private final Policy policy;
+    /** The parsed rules of each target, kept across questions. */
+    private final java.util.Map<String, RuleWalk> walks = new java.util.HashMap<>();
 
+    /** An explainer for one policy: the rules of each target are compiled and parsed once, for many questions. */
+    public Explainer(Policy policy) {
+        this.policy = policy;
+    }
+
+    /** Answers one question about a policy. */
     public static Trace explain(Policy policy, Query q) {
+        return new Explainer(policy).explain(q);
+    }
+
+    /** Answers one question. */
+    public Trace explain(Query q) {
         if (!Set.of("tcp", "udp", "sctp", "icmp").contains(q.protocol())) {
             throw new ExplainException("unknown protocol '" + q.protocol() + "'; protocols are tcp, udp, sctp (with a port) and icmp");
         }
         if (!q.protocol().equals("icmp") && (q.port() < 1 || q.port() > 65535)) {
             throw new ExplainException("port " + q.port() + " is out of range 1-65535");
         }
-        if ("nftables".equals(q.target())) {
-            throw new ExplainException("explain does not evaluate the nftables target yet; use --target iptables or ip6tables"
-                    + " (the nftables ruleset gives the same verdicts, as the kernel lab checks)");
-        }
-        if (q.target() != null && !q.target().equals("iptables") && !q.target().equals("ip6tables")) {
-            throw new ExplainException("explain has no target '" + q.target() + "'; targets are iptables, ip6tables"
-                    + " (nftables is not done yet)");
+        if (q.target() != null && !Set.of("iptables", "ip6tables", "nftables").contains(q.target())) {
+            throw new ExplainException("explain has no target '" + q.target() + "'; targets are iptables, ip6tables, nftables");
         }
         Endpoint from = Endpoint.parse(q.from(), "--from", policy);
         Endpoint to = Endpoint.parse(q.to(), "--to", policy);
@@ -58,8 +67,9 @@ public final class Explainer {
                 throw new ExplainException("--host-address: '" + q.hostAddress() + "' is not an IPv4 or IPv6 address");
             }
         }
-        Family family = family(q.target(), from, to, hostAddress);
-        String target = family == Family.IPV4 ? "iptables" : "ip6tables";
+        boolean nft = "nftables".equals(q.target());
+        Family family = family(nft ? null : q.target(), from, to, hostAddress);
+        String target = nft ? "nftables" : family == Family.IPV4 ? "iptables" : "ip6tables";
         Topology topo = new Topology(policy, family, hostAddress);
         Trace trace = new Trace(target, from.label(), to.label());
 
@@ -81,11 +91,13 @@ public final class Explainer {
         trace.packet = family.name().replace("IPV", "IPv") + " " + p.describe() + (p.in == null ? ", sent by the host" : ", in " + p.in)
                 + ", conntrack NEW" + (icmp ? " (echo request)" : "");
 
-        Walker w = new Walker(new IptablesWalk(
-                new IptablesBackend(family).ruleset(policy, RenderOptions.DEFAULT),
-                new IptablesBackend(family).ruleset(policy, new RenderOptions(true)), topo, trace,
-                policy.files().isEmpty() ? "built-in (Docker layout)" : policy.files().get(0) + " built-in (Docker layout)"),
-                topo, trace);
+        String layout = (policy.files().isEmpty() ? "" : policy.files().get(0) + " ") + "built-in (Docker layout)";
+        RuleWalk rules = walks.computeIfAbsent(target, t -> nft
+                ? new NftWalk(new NftablesBackend().table(policy, new RenderOptions(true)), topo, trace, layout)
+                : new IptablesWalk(new IptablesBackend(family).ruleset(policy, RenderOptions.DEFAULT),
+                        new IptablesBackend(family).ruleset(policy, new RenderOptions(true)), topo, trace, layout));
+        rules.bind(topo, trace);
+        Walker w = new Walker(rules, topo, trace);
         if (p.in != null && family == Family.IPV6 && !topo.isLocal(dst) && topo.bridgeOf(dst) != null
                 && p.in.equals(topo.bridgeOf(dst).bridgeName())) {
             if (!w.neighbourDiscovery(p)) {
@@ -170,7 +182,7 @@ public final class Explainer {
             }
             default -> {
                 IpAddr a = external(topo);
-                trace.endpointNotes.add("to: external stands for " + a + ", a documentation address outside every subnet of the policy");
+                trace.endpointNotes.add("to: external stands for " + a + ", a documentation address the policy does not use");
                 return a;
             }
         }
@@ -206,7 +218,7 @@ public final class Explainer {
         IpAddr base = Addresses.parse(f == Family.IPV4 ? Endpoint.EXTERNAL4 : Endpoint.EXTERNAL6);
         for (int i = 0; i < 200; i++) {
             IpAddr a = Addresses.of(f, Addresses.value(base).add(BigInteger.valueOf(i)));
-            if (!topo.inAnySubnet(a) && !topo.isLocal(a)) {
+            if (!topo.inAnySubnet(a) && !topo.isLocal(a) && !topo.named(a)) {
                 return a;
             }
         }
@@ -282,8 +294,8 @@ public final class Explainer {
             }
             default -> {
                 IpAddr a = external(topo);
-                trace.endpointNotes.add("from: external stands for " + a + ", a documentation address outside every subnet"
-                        + " of the policy, arriving on the uplink " + topo.uplink);
+                trace.endpointNotes.add("from: external stands for " + a + ", a documentation address the policy does not use,"
+                        + " arriving on the uplink " + topo.uplink);
                 return new Sender(a, topo.uplink, null);
             }
         }
@@ -310,12 +322,12 @@ public final class Explainer {
 
     /** Follows the packet through the hooks of its path. */
     private static final class Walker {
-        private final IptablesWalk walk;
+        private final RuleWalk walk;
         private final Topology topo;
         private final Trace trace;
-        private IptablesWalk.Outcome filterDecision;
+        private RuleWalk.Outcome filterDecision;
 
-        Walker(IptablesWalk walk, Topology topo, Trace trace) {
+        Walker(RuleWalk walk, Topology topo, Trace trace) {
             this.walk = walk;
             this.topo = topo;
             this.trace = trace;
@@ -323,7 +335,7 @@ public final class Explainer {
 
         /**
          * IPv6 between two hosts of one bridge starts with a neighbour solicitation to the target's
-         * solicited-node multicast address; with br_netfilter it passes ip6tables FORWARD. When it is
+         * solicited-node multicast address; with br_netfilter it passes the forward hook. When it is
          * dropped, the packet itself is never sent. Returns whether the solicitation passes.
          */
         boolean neighbourDiscovery(Packet p) {
@@ -334,10 +346,10 @@ public final class Explainer {
             ns.out = p.in;
             trace.note("first, neighbour discovery: " + p.source + " asks for " + p.destination
                     + "'s link-layer address with a neighbour solicitation to " + solicited + "; bridged between the ports of "
-                    + p.in + ", it passes ip6tables (br_netfilter); conntrack does not track it");
+                    + p.in + ", it passes the forward hook (br_netfilter); conntrack does not track it");
             for (String[] h : new String[][] {{"mangle", "PREROUTING"}, {"mangle", "FORWARD"}, {"filter", "FORWARD"},
                 {"mangle", "POSTROUTING"}}) {
-                IptablesWalk.Outcome o = walk.hook(h[0], h[1], ns);
+                RuleWalk.Outcome o = walk.hook(h[0], h[1], ns);
                 if (!o.verdict().equals("ACCEPT")) {
                     decide(o);
                     trace.note("the solicitation is " + o.verdict().toLowerCase(java.util.Locale.ROOT)
@@ -387,14 +399,14 @@ public final class Explainer {
             Topology.Route r = topo.route(p.destination);
             p.out = r.kind().equals(Topology.Route.LOCAL) ? (p.in == null ? "lo" : null) : r.device();
             String bridged = p.in != null && p.in.equals(p.out)
-                    ? " (in and out the same bridge: bridged, and br_netfilter passes it to the FORWARD chains)" : "";
+                    ? " (in and out the same bridge: bridged, and br_netfilter passes it to the forward hook)" : "";
             trace.step("route", 0, null, null, null, null, r.why() + bridged);
             return r;
         }
 
         private boolean hooks(Packet p, String[][] hooks) {
             for (String[] h : hooks) {
-                IptablesWalk.Outcome o = walk.hook(h[0], h[1], p);
+                RuleWalk.Outcome o = walk.hook(h[0], h[1], p);
                 if (h[0].equals("filter") && o.rule() != null) {
                     filterDecision = o;
                 }
@@ -406,7 +418,7 @@ public final class Explainer {
             return true;
         }
 
-        private void decide(IptablesWalk.Outcome o) {
+        private void decide(RuleWalk.Outcome o) {
             trace.verdict = Verdict.valueOf(o.verdict());
             trace.decidingRule = o.rule();
             trace.decidingOrigin = o.origin();

@@ -13,18 +13,15 @@ import java.util.Map;
  * does for the first packet of a connection: rules in order, first terminal target wins, a jump
  * enters a user chain and RETURN (or its end) comes back, a built-in chain's end applies its policy.
  */
-final class IptablesWalk {
+final class IptablesWalk implements RuleWalk {
 
     private static final int MAX_DEPTH = 32;
 
     private final Map<String, Map<String, List<IptRule>>> rules = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> policies = new LinkedHashMap<>();
-    private final Topology topology;
-    private final Trace trace;
+    private Topology topology;
+    private Trace trace;
     private final String builtinOrigin;
-
-    /** The outcome of a chain: ACCEPT, DROP or REJECT with the rule that said it, or null (RETURN or end). */
-    record Outcome(String verdict, String rule, String origin) {}
 
     /**
      * {@code plain} is the ruleset as compiled (what the file prints), {@code annotated} the same
@@ -59,7 +56,7 @@ final class IptablesWalk {
                 }
                 String text = "-A " + pr.chain() + " " + pr.spec();
                 chains.get(pr.chain()).add(IptRule.parse(pt.name(), pr.chain(), text, ar.spec(), chains.keySet(),
-                        topology::isLocal));
+                        addr -> this.topology.isLocal(addr)));
             }
             rules.put(pt.name(), chains);
             policies.put(pt.name(), pols);
@@ -70,7 +67,14 @@ final class IptablesWalk {
      * Runs one built-in chain of one table (skipped when the table or chain does not exist) and
      * returns the verdict (ACCEPT, DROP or REJECT) with what decided it.
      */
-    Outcome hook(String table, String chain, Packet p) {
+    @Override
+    public void bind(Topology topology, Trace trace) {
+        this.topology = topology;
+        this.trace = trace;
+    }
+
+    @Override
+    public Outcome hook(String table, String chain, Packet p) {
         Map<String, List<IptRule>> chains = rules.get(table);
         if (chains == null || !chains.containsKey(chain)) {
             return new Outcome("ACCEPT", null, null);

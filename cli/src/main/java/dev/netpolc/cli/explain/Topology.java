@@ -79,6 +79,16 @@ final class Topology {
         return false;
     }
 
+    /** Whether the policy names the address: a SNAT source, a host binding, a published port's host address. */
+    boolean named(IpAddr a) {
+        for (Network n : policy.networks()) {
+            if (a.equals(n.snatSource()) || a.equals(n.hostBinding())) {
+                return true;
+            }
+        }
+        return policy.containers().stream().flatMap(c -> c.published().stream()).anyMatch(p -> a.equals(p.hostAddress()));
+    }
+
     Route route(IpAddr destination) {
         if (isLocal(destination)) {
             boolean loopback = Addresses.in(destination, family == Family.IPV4 ? "127.0.0.0/8" : "::1/128");
