@@ -150,6 +150,15 @@ record IptRule(String table, String chain, String text, String origin, List<Matc
                     }
                     return match(opt, value, not, p -> states.stream().anyMatch(p.ctstates::contains));
                 }
+                if (opt.equals("--ctorigdst") || opt.equals("--ctorigsrc")) {
+                    checkCidr(value, text);
+                    boolean dst = opt.equals("--ctorigdst");
+                    return match(opt, value, not, p -> Addresses.in(dst ? p.originalDestination : p.originalSource, value));
+                }
+                if (opt.equals("--ctorigdstport")) {
+                    int[] range = portRange(value, text);
+                    return match(opt, value, not, p -> p.hasPorts() && inRange(p.originalDestinationPort, range));
+                }
             }
             case "addrtype" -> {
                 if (opt.equals("--dst-type") || opt.equals("--src-type")) {

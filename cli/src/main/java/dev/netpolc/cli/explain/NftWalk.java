@@ -26,7 +26,11 @@ final class NftWalk implements RuleWalk {
     private record Element(List<String> key, String value, String comment) {}
 
     /** A selector of a key: what it reads from the packet and how its elements compare. */
-    private enum Sel { IIFNAME, OIFNAME, SADDR4, DADDR4, SADDR6, DADDR6, L4PROTO, NFPROTO, DPORT, SPORT }
+    private enum Sel {
+        IIFNAME, OIFNAME, SADDR4, DADDR4, SADDR6, DADDR6, L4PROTO, NFPROTO, DPORT, SPORT,
+        TCP_DPORT, TCP_SPORT, UDP_DPORT, UDP_SPORT, SCTP_DPORT, SCTP_SPORT, ICMP_TYPE, ICMPV6_TYPE,
+        CT_ORIG_DADDR4, CT_ORIG_DADDR6, CT_ORIG_SADDR4, CT_ORIG_SADDR6, CT_ORIG_PROTO_DST
+    }
 
     /** One term of a rule: a match, or the final statement. */
     private interface Term {}
@@ -36,6 +40,7 @@ final class NftWalk implements RuleWalk {
 
     private record Fib(boolean daddr) implements Term {}
 
+    /** {@code ct state A,B} or {@code ct status dnat,snat}: both read the packet's conntrack flags. */
     private record CtState(List<String> states) implements Term {}
 
     /** accept, drop, reject, return, jump X, masquerade, snat/dnat (to KEY map @m or to literal), log, counter. */
@@ -139,9 +144,10 @@ final class NftWalk implements RuleWalk {
                             return null;
                         }
                         case "log", "counter" -> {
-                            trace.step("rule", depth, tableName, chain, r.text(), o, st.verb().equals("log")
-                                    ? "logged; the packet goes on" : "counted; the packet goes on");
-                            continue rules;
+                            if (st.verb().equals("log")) {
+                                trace.step("rule", depth, tableName, chain, r.text(), o, "logged; the packet goes on");
+                            }
+                            continue;
                         }
                         case "jump" -> {
                             trace.step("rule", depth, tableName, chain, r.text(), o, null);
@@ -224,7 +230,7 @@ final class NftWalk implements RuleWalk {
                     continue rules;
                 }
             }
-            throw bad(r.text(), "the rule has no verdict or statement");
+            // only log or counter: the packet goes on
         }
         return null;
     }
@@ -241,6 +247,10 @@ final class NftWalk implements RuleWalk {
             }
             boolean all = true;
             for (int i = 0; i < key.size() && all; i++) {
+                if (!valid(sels.get(i), e.key().get(i).strip().replace("\"", "x"))) {
+                    throw new ExplainException("cannot read element '" + String.join(" . ", e.key()) + "' of set " + set
+                            + "; explain never guesses", true);
+                }
                 all = component(sels.get(i), key.get(i), e.key().get(i));
             }
             if (all) {
@@ -265,6 +275,19 @@ final class NftWalk implements RuleWalk {
                 case NFPROTO -> p.family == Family.IPV4 ? "ipv4" : "ipv6";
                 case DPORT -> p.hasPorts() ? Integer.toString(p.destinationPort) : null;
                 case SPORT -> p.hasPorts() ? Integer.toString(p.sourcePort) : null;
+                case TCP_DPORT -> p.protocol.equals("tcp") ? Integer.toString(p.destinationPort) : null;
+                case TCP_SPORT -> p.protocol.equals("tcp") ? Integer.toString(p.sourcePort) : null;
+                case UDP_DPORT -> p.protocol.equals("udp") ? Integer.toString(p.destinationPort) : null;
+                case UDP_SPORT -> p.protocol.equals("udp") ? Integer.toString(p.sourcePort) : null;
+                case SCTP_DPORT -> p.protocol.equals("sctp") ? Integer.toString(p.destinationPort) : null;
+                case SCTP_SPORT -> p.protocol.equals("sctp") ? Integer.toString(p.sourcePort) : null;
+                case ICMP_TYPE -> p.protocol.equals("icmp") ? Integer.toString(p.icmpType) : null;
+                case ICMPV6_TYPE -> p.protocol.equals("ipv6-icmp") ? Integer.toString(p.icmpType) : null;
+                case CT_ORIG_DADDR4 -> p.family == Family.IPV4 ? p.originalDestination.text() : null;
+                case CT_ORIG_DADDR6 -> p.family == Family.IPV6 ? p.originalDestination.text() : null;
+                case CT_ORIG_SADDR4 -> p.family == Family.IPV4 ? p.originalSource.text() : null;
+                case CT_ORIG_SADDR6 -> p.family == Family.IPV6 ? p.originalSource.text() : null;
+                case CT_ORIG_PROTO_DST -> p.hasPorts() ? Integer.toString(p.originalDestinationPort) : null;
             };
             if (v == null) {
                 return null;
@@ -278,11 +301,12 @@ final class NftWalk implements RuleWalk {
         String e = element.strip();
         return switch (s) {
             case IIFNAME, OIFNAME -> unquote(e).equals(actual);
-            case SADDR4, DADDR4, SADDR6, DADDR6 -> {
+            case SADDR4, DADDR4, SADDR6, DADDR6, CT_ORIG_DADDR4, CT_ORIG_DADDR6, CT_ORIG_SADDR4, CT_ORIG_SADDR6 -> {
                 IpAddr a = Addresses.parse(actual);
                 yield a != null && Addresses.in(a, e);
             }
-            case DPORT, SPORT -> {
+            case ICMP_TYPE, ICMPV6_TYPE -> IcmpTypes.type(s == Sel.ICMP_TYPE, e) == Integer.parseInt(actual);
+            case DPORT, SPORT, TCP_DPORT, TCP_SPORT, UDP_DPORT, UDP_SPORT, SCTP_DPORT, SCTP_SPORT, CT_ORIG_PROTO_DST -> {
                 int port = Integer.parseInt(actual);
                 int dash = e.indexOf('-');
                 yield dash < 0 ? port == Integer.parseInt(e)
@@ -317,10 +341,18 @@ final class NftWalk implements RuleWalk {
                     terms.add(new Statement(w, null, null, null));
                     i[0]++;
                 }
-                case "reject", "log" -> {
-                    // options (with ..., prefix "...") do not change the verdict
+                case "reject" -> {
+                    // "with icmp type ..." or "with tcp reset" does not change the verdict
                     terms.add(new Statement(w, null, null, null));
                     i[0] = t.size();
+                }
+                case "log" -> {
+                    terms.add(new Statement(w, null, null, null));
+                    i[0]++;
+                    while (i[0] < t.size() && java.util.Set.of("prefix", "level", "group", "snaplen", "queue-threshold")
+                            .contains(t.get(i[0]))) {
+                        i[0] += 2;
+                    }
                 }
                 case "jump" -> {
                     String target = at(t, i[0] + 1, text);
@@ -340,11 +372,23 @@ final class NftWalk implements RuleWalk {
                     i[0] += 4;
                 }
                 case "ct" -> {
-                    if (!at(t, i[0] + 1, text).equals("state")) {
-                        throw bad(text, "only 'ct state' is known among ct expressions");
+                    String what = at(t, i[0] + 1, text);
+                    if (what.equals("original")) {
+                        parseMatch(t, i, text, terms);
+                    } else if (what.equals("state") || what.equals("status")) {
+                        List<String> states = List.of(at(t, i[0] + 2, text).split(","));
+                        List<String> known = what.equals("state")
+                                ? List.of("new", "established", "related", "invalid", "untracked") : List.of("dnat", "snat");
+                        for (String st : states) {
+                            if (!known.contains(st)) {
+                                throw bad(text, "ct " + what + " '" + st + "' is not known to explain");
+                            }
+                        }
+                        terms.add(new CtState(states));
+                        i[0] += 3;
+                    } else {
+                        throw bad(text, "'ct " + what + "' is not known to explain");
                     }
-                    terms.add(new CtState(List.of(at(t, i[0] + 2, text).split(","))));
-                    i[0] += 3;
                 }
                 case "snat", "dnat" -> {
                     // snat ip to KEY map @m | snat ip to ADDRESS
@@ -366,36 +410,63 @@ final class NftWalk implements RuleWalk {
                         i[0]++;
                     }
                 }
-                default -> {
-                    List<Sel> key = keyOf(t, i, text, true);
-                    boolean negated = false;
-                    if (i[0] < t.size() && t.get(i[0]).equals("!=")) {
-                        negated = true;
-                        i[0]++;
-                    }
-                    String v = at(t, i[0]++, text);
-                    if (v.startsWith("@")) {
-                        requireSet(v, text);
-                        terms.add(new Lookup(key, negated, v.substring(1), null));
-                    } else if (v.startsWith("{")) {
-                        List<String> vals = new ArrayList<>();
-                        for (String x : v.substring(1, v.length() - 1).split(",")) {
-                            vals.add(x.strip());
-                        }
-                        terms.add(new Lookup(key, negated, null, vals));
-                    } else {
-                        terms.add(new Lookup(key, negated, null, List.of(v)));
-                    }
-                    if (key.size() > 1 && !v.startsWith("@")) {
-                        throw bad(text, "a concatenation compared with a literal");
-                    }
-                }
+                default -> parseMatch(t, i, text, terms);
             }
         }
         if (terms.isEmpty() || !(terms.get(terms.size() - 1) instanceof Statement)) {
             throw bad(text, "the rule has no verdict or statement");
         }
         return new NftRule(text, List.copyOf(terms));
+    }
+
+    /** {@code KEY [!=] @set | { a, b } | literal} at i. */
+    private void parseMatch(List<String> t, int[] i, String text, List<Term> terms) {
+        List<Sel> key = keyOf(t, i, text, true);
+        boolean negated = false;
+        if (i[0] < t.size() && t.get(i[0]).equals("!=")) {
+            negated = true;
+            i[0]++;
+        }
+        String v = at(t, i[0]++, text);
+        if (key.size() > 1 && !v.startsWith("@")) {
+            throw bad(text, "a concatenation compared with a literal");
+        }
+        if (v.startsWith("@")) {
+            requireSet(v, text);
+            terms.add(new Lookup(key, negated, v.substring(1), null));
+        } else if (v.startsWith("{")) {
+            List<String> vals = new ArrayList<>();
+            for (String x : v.substring(1, v.length() - 1).split(",")) {
+                vals.add(x.strip());
+            }
+            terms.add(new Lookup(key, negated, null, vals));
+        } else {
+            terms.add(new Lookup(key, negated, null, List.of(v)));
+        }
+        Lookup l = (Lookup) terms.get(terms.size() - 1);
+        if (l.literal() != null) {
+            for (String x : l.literal()) {
+                if (!valid(key.get(0), x)) {
+                    throw bad(text, "'" + x + "' is not a value explain can compare with " + key.get(0).name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+    }
+
+    /** Whether a literal is a value of the selector's type. */
+    private static boolean valid(Sel s, String v) {
+        return switch (s) {
+            case IIFNAME, OIFNAME -> !v.isEmpty();
+            case SADDR4, DADDR4, SADDR6, DADDR6, CT_ORIG_DADDR4, CT_ORIG_DADDR6, CT_ORIG_SADDR4, CT_ORIG_SADDR6 -> {
+                int slash = v.indexOf('/');
+                yield Addresses.parse(slash < 0 ? v : v.substring(0, slash)) != null
+                        && (slash < 0 || v.substring(slash + 1).matches("[0-9]{1,3}"));
+            }
+            case L4PROTO -> List.of("tcp", "udp", "sctp", "icmp", "icmpv6").contains(v);
+            case NFPROTO -> v.equals("ipv4") || v.equals("ipv6");
+            case ICMP_TYPE, ICMPV6_TYPE -> IcmpTypes.type(s == Sel.ICMP_TYPE, v) >= -1;
+            default -> v.matches("[0-9]{1,5}(-[0-9]{1,5})?");
+        };
     }
 
     private void requireSet(String ref, String text) {
@@ -428,6 +499,26 @@ final class NftWalk implements RuleWalk {
                 };
                 case "meta" -> s = b.equals("l4proto") ? Sel.L4PROTO : b.equals("nfproto") ? Sel.NFPROTO : null;
                 case "th" -> s = b.equals("dport") ? Sel.DPORT : b.equals("sport") ? Sel.SPORT : null;
+                case "tcp" -> s = b.equals("dport") ? Sel.TCP_DPORT : b.equals("sport") ? Sel.TCP_SPORT : null;
+                case "udp" -> s = b.equals("dport") ? Sel.UDP_DPORT : b.equals("sport") ? Sel.UDP_SPORT : null;
+                case "sctp" -> s = b.equals("dport") ? Sel.SCTP_DPORT : b.equals("sport") ? Sel.SCTP_SPORT : null;
+                case "icmp" -> s = b.equals("type") ? Sel.ICMP_TYPE : null;
+                case "icmpv6" -> s = b.equals("type") ? Sel.ICMPV6_TYPE : null;
+                case "ct" -> {
+                    String c = i[0] + 2 < t.size() ? t.get(i[0] + 2) : "";
+                    String d = i[0] + 3 < t.size() ? t.get(i[0] + 3) : "";
+                    s = null;
+                    if (b.equals("original") && c.equals("proto-dst")) {
+                        s = Sel.CT_ORIG_PROTO_DST;
+                        len = 3;
+                    } else if (b.equals("original") && (c.equals("ip") || c.equals("ip6"))
+                            && (d.equals("daddr") || d.equals("saddr"))) {
+                        boolean v4 = c.equals("ip");
+                        s = d.equals("daddr") ? (v4 ? Sel.CT_ORIG_DADDR4 : Sel.CT_ORIG_DADDR6)
+                                : (v4 ? Sel.CT_ORIG_SADDR4 : Sel.CT_ORIG_SADDR6);
+                        len = 4;
+                    }
+                }
                 default -> s = null;
             }
             if (s == null) {

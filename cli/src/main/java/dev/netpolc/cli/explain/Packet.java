@@ -27,6 +27,10 @@ final class Packet {
     final Set<String> ctstates = new LinkedHashSet<>();
     /** Whether conntrack tracks the packet: the nat table sees only the first packet of tracked connections. */
     final boolean tracked;
+    /** The addresses and destination port as sent, before any NAT: conntrack's original direction. */
+    final IpAddr originalSource;
+    final IpAddr originalDestination;
+    final int originalDestinationPort;
 
     Packet(Family family, IpAddr source, IpAddr destination, String protocol, int sourcePort, int destinationPort, int icmpType,
             boolean tracked) {
@@ -38,6 +42,9 @@ final class Packet {
         this.destinationPort = destinationPort;
         this.icmpType = icmpType;
         this.tracked = tracked;
+        this.originalSource = source;
+        this.originalDestination = destination;
+        this.originalDestinationPort = destinationPort;
         ctstates.add(tracked ? "NEW" : "INVALID");
     }
 

@@ -61,6 +61,13 @@ class IptRuleTest {
                 8, true);
         assertTrue(rule("-p icmp -m icmp --icmp-type echo-request -j ACCEPT").matches(ping));
         assertFalse(rule("-p icmp -m icmp --icmp-type 0 -j ACCEPT").matches(ping));
+        Packet dnatted = tcp("1.1.1.1", "10.0.0.1", 8080, "eth0", null);
+        dnatted.destination = Addresses.parse("172.17.0.2");
+        dnatted.destinationPort = 80;
+        dnatted.ctstates.add("DNAT");
+        assertTrue(rule("-d 172.17.0.2/32 -m conntrack --ctstate DNAT --ctorigdst 10.0.0.1/32 --ctorigdstport 8080 -j ACCEPT")
+                .matches(dnatted));
+        assertFalse(rule("-m conntrack --ctorigdstport 80 -j ACCEPT").matches(dnatted));
     }
 
     @Test
