@@ -124,7 +124,8 @@ public final class Main {
         b.append("usage: netpolc ").append(c.synopsis()).append("\n");
         b.append(c.summary()).append("\n\noptions:\n");
         for (Option o : c.options().getOptions()) {
-            String names = "-" + o.getOpt() + ", --" + o.getLongOpt() + (o.hasArg() ? " " + o.getArgName() : "");
+            String names = (o.getOpt() == null ? "    " : "-" + o.getOpt() + ", ") + "--" + o.getLongOpt()
+                    + (o.hasArg() ? " " + o.getArgName() : "");
             b.append(String.format("  %-24s %s%n", names, o.getDescription()));
         }
         b.append("\n").append(c.details());

@@ -146,7 +146,8 @@ class ExplainTest {
         assertTrue(r.out().contains("explain"), r.out());
         Run h = Run.netpolc("help", "explain");
         assertEquals(0, h.exitCode());
-        assertTrue(h.out().contains("--host-address ADDR"), h.out());
+        assertTrue(h.out().contains("\n      --host-address ADDR"), h.out());
+        assertTrue(!h.out().contains("null"), h.out());
     }
 
     private static void assertUsage(Run r, String message) {
