@@ -150,6 +150,7 @@ class GoldenTest {
             expected.add("diff/" + dir.getFileName() + ".diff" + GoldenFiles.APPROVED);
             expected.add("diff/" + dir.getFileName() + ".diff-json" + GoldenFiles.APPROVED);
         }
+        expected.addAll(ExplainGoldenTest.goldenFiles());
         Set<String> actual = new TreeSet<>();
         try (Stream<Path> s = Files.walk(Repo.golden())) {
             s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(GoldenFiles.APPROVED))

@@ -25,6 +25,11 @@ public final class NftablesBackend implements Backend {
         return new NftablesLayout(policy, false).build();
     }
 
+    /** The table as data, with set elements commented with their source when {@code options.annotate()}. */
+    public NftablesView.TableView table(Policy policy, RenderOptions options) {
+        return new NftablesLayout(policy, options.annotate()).build();
+    }
+
     @Override
     public String render(Policy policy) {
         return render(policy, RenderOptions.DEFAULT);
