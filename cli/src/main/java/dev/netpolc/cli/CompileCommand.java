@@ -109,7 +109,8 @@ final class CompileCommand implements Command {
         return ExitCode.OK;
     }
 
-    private static String unknownNode(String node, Policy policy) {
+    /** Why --node is wrong: the policy has no nodes, or none of that name (with the closest). */
+    static String unknownNode(String node, Policy policy) {
         if (policy.nodes().isEmpty()) {
             return "--node " + node + ": the policy declares no nodes";
         }

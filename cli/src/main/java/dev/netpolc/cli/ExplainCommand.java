@@ -23,6 +23,7 @@ final class ExplainCommand implements Command {
     @Override
     public String synopsis() {
         return "explain --from ENDPOINT --to ENDPOINT [--port N/PROTO | --icmp] [-t TARGET] [--host-address ADDR]"
+                + " [--node NODE]"
                 + " [--format text|json] POLICY";
     }
 
@@ -33,7 +34,8 @@ final class ExplainCommand implements Command {
                 + "the first of a connection (conntrack NEW); every table and chain it meets is printed with the rules\n"
                 + "that matched, NAT, the verdict, the rule that decided and the policy line it came from. TARGET is\n"
                 + "iptables, ip6tables or nftables (default: iptables or ip6tables by the family of the addresses,\n"
-                + "IPv4 when none is written). The exit code is 0 whatever the verdict. The packet model and its\n"
+                + "IPv4 when none is written). A policy with nodes describes several hosts: --node names the one whose\n"
+                + "rules the packet meets (as for compile). The exit code is 0 whatever the verdict. The packet model and its\n"
                 + "limits are in docs/explain.md.\n";
     }
 
@@ -48,6 +50,8 @@ final class ExplainCommand implements Command {
         o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET").desc("iptables, ip6tables or nftables").get());
         o.addOption(Option.builder().longOpt("host-address").hasArg().argName("ADDR")
                 .desc("the host's uplink address (for 'host', published ports and masquerade)").get());
+        o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
+                .desc("the host whose rules are followed, required in a policy with nodes").get());
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or json").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
@@ -87,10 +91,24 @@ final class ExplainCommand implements Command {
         if (loaded.policy() == null) {
             return loaded.exitCode();
         }
+        dev.netpolc.ir.Policy policy = loaded.policy();
+        String node = line.getOptionValue("node");
+        if (node != null && policy.node(node).isEmpty()) {
+            throw new UsageException("explain: " + CompileCommand.unknownNode(node, policy));
+        }
+        if (node == null && !policy.nodes().isEmpty()) {
+            dev.netpolc.ir.Node first = policy.nodes().get(0);
+            String argument = line.getArgList().get(0);
+            io.err().println(first.span() + ": error: explain follows the rules of one host, but the policy declares nodes: "
+                    + policy.nodes().stream().map(dev.netpolc.ir.Node::name).collect(java.util.stream.Collectors.joining(", ")));
+            io.err().println("help: choose the host with --node, for example: netpolc explain --from " + from + " --to " + to
+                    + " --node " + first.name() + " " + argument);
+            return ExitCode.USAGE;
+        }
         Trace trace;
         try {
-            trace = Explainer.explain(loaded.policy(),
-                    new Explainer.Query(target, from, to, protocol, port, line.getOptionValue("host-address")));
+            trace = Explainer.explain(policy,
+                    new Explainer.Query(target, from, to, protocol, port, line.getOptionValue("host-address"), node));
         } catch (ExplainException e) {
             if (e.limitation()) {
                 io.err().println("netpolc: explain: " + e.getMessage());

@@ -92,11 +92,12 @@ final class Endpoint {
         return p.container(name).orElseThrow();
     }
 
-    /** The bridge attachments of a container that have an address of the family. */
+    /** The bridge (and overlay: its bridge is on the host) attachments of a container that have an address of the family. */
     static java.util.List<Attachment> bridgeAttachments(Container c, Policy p, Family f) {
         return c.attachments().stream().filter(at -> {
             Network n = p.network(at.network()).orElseThrow();
-            return n.driver() == Driver.BRIDGE && address(at, f) != null;
+            return (n.driver() == Driver.BRIDGE || n.driver() == Driver.OVERLAY && n.bridgeName() != null)
+                    && address(at, f) != null;
         }).toList();
     }
 

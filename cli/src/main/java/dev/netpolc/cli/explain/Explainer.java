@@ -29,9 +29,15 @@ public final class Explainer {
     /**
      * The question. {@code target}: iptables, ip6tables, or null to follow the addresses' family;
      * {@code protocol}: tcp, udp, sctp or icmp (an echo request; {@code port} is then ignored);
-     * {@code hostAddress}: the host's own (uplink) address, or null.
+     * {@code hostAddress}: the host's own (uplink) address, or null; {@code node}: the host whose
+     * rules are followed, required in a policy with nodes and refused in one without.
      */
-    public record Query(String target, String from, String to, String protocol, int port, String hostAddress) {}
+    public record Query(String target, String from, String to, String protocol, int port, String hostAddress, String node) {
+        /** A question about a policy without nodes. */
+        public Query(String target, String from, String to, String protocol, int port, String hostAddress) {
+            this(target, from, to, protocol, port, hostAddress, null);
+        }
+    }
 
     private final Policy policy;
     /** The parsed rules of each target, kept across questions. */
@@ -58,6 +64,15 @@ public final class Explainer {
         if (q.target() != null && !Set.of("iptables", "ip6tables", "nftables").contains(q.target())) {
             throw new ExplainException("explain has no target '" + q.target() + "'; targets are iptables, ip6tables, nftables");
         }
+        String node = q.node();
+        if (node != null && policy.node(node).isEmpty()) {
+            throw new ExplainException(policy.nodes().isEmpty() ? "--node " + node + ": the policy declares no nodes"
+                    : "unknown node '" + node + "' (nodes: " + nodeNames(policy) + ")");
+        }
+        if (node == null && !policy.nodes().isEmpty()) {
+            throw new ExplainException("the policy declares nodes: " + nodeNames(policy) + "; choose the host with --node,"
+                    + " for example --node " + policy.nodes().get(0).name());
+        }
         Endpoint from = Endpoint.parse(q.from(), "--from", policy);
         Endpoint to = Endpoint.parse(q.to(), "--to", policy);
         IpAddr hostAddress = null;
@@ -72,10 +87,30 @@ public final class Explainer {
         String target = nft ? "nftables" : family == Family.IPV4 ? "iptables" : "ip6tables";
         Topology topo = new Topology(policy, family, hostAddress);
         Trace trace = new Trace(target, from.label(), to.label());
+        if (node != null) {
+            trace.endpointNotes.add("node: the rules of host " + node + " (--node)");
+            if (from.kind == Kind.CONTAINER && !node.equals(from.container(policy).node())
+                    && !Endpoint.onHostNetwork(from.container(policy), policy)) {
+                throw new ExplainException("--from: container " + from.name + " runs on node " + from.container(policy).node()
+                        + ", not " + node + "; explain it with --node " + from.container(policy).node());
+            }
+        }
 
         // the destination first: a container's address may depend on the network it shares with the sender
         IpAddr dst = destination(policy, topo, from, to, trace);
         Sender s = sender(policy, topo, from, dst, trace);
+        Network dn = topo.bridgeOf(dst);
+        if (s.noRoute == null && node != null && dn != null && dn.isBridge()) {
+            // a bridge network is one bridge per host: a container of another node is not behind this one
+            for (Container d : policy.containers()) {
+                boolean there = d.attachments().stream().anyMatch(at -> at.network().equals(dn.name()) && dst.equals(Endpoint.address(at, family)));
+                if (there && !node.equals(d.node())) {
+                    s = new Sender(null, null, "no neighbour: " + dst + " is container " + d.name() + " on node " + d.node()
+                            + "; network " + dn.name() + " is a bridge of each host, and on " + node + " no one on "
+                            + dn.bridgeName() + " answers for " + dst + ", so the packet is never sent");
+                }
+            }
+        }
         if (s.noRoute != null) {
             trace.verdict = Verdict.NO_ROUTE;
             trace.note(s.noRoute);
@@ -92,10 +127,10 @@ public final class Explainer {
                 + ", conntrack NEW" + (icmp ? " (echo request)" : "");
 
         String layout = (policy.files().isEmpty() ? "" : policy.files().get(0) + " ") + "built-in (Docker layout)";
-        RuleWalk rules = walks.computeIfAbsent(target, t -> nft
-                ? new NftWalk(new NftablesBackend().table(policy, new RenderOptions(true)), topo, trace, layout)
-                : new IptablesWalk(new IptablesBackend(family).ruleset(policy, RenderOptions.DEFAULT),
-                        new IptablesBackend(family).ruleset(policy, new RenderOptions(true)), topo, trace, layout));
+        RuleWalk rules = walks.computeIfAbsent(target + " " + node, t -> nft
+                ? new NftWalk(new NftablesBackend().table(dev.netpolc.backend.Nodes.only(policy, node), new RenderOptions(true, node)), topo, trace, layout)
+                : new IptablesWalk(new IptablesBackend(family).ruleset(policy, new RenderOptions(false, node)),
+                        new IptablesBackend(family).ruleset(policy, new RenderOptions(true, node)), topo, trace, layout));
         rules.bind(topo, trace);
         Walker w = new Walker(rules, topo, trace);
         if (p.in != null && family == Family.IPV6 && !topo.isLocal(dst) && topo.bridgeOf(dst) != null
@@ -127,6 +162,10 @@ public final class Explainer {
             decidedBy = e[0] + " " + a;
         }
         return wanted == null ? Family.IPV4 : wanted;
+    }
+
+    private static String nodeNames(Policy policy) {
+        return String.join(", ", policy.nodes().stream().map(dev.netpolc.ir.Node::name).toList());
     }
 
     private static String name(Family f) {
@@ -249,6 +288,11 @@ public final class Explainer {
                     }
                 }
                 Network g = s.gatewayNetwork() == null ? null : policy.network(s.gatewayNetwork()).orElseThrow();
+                if (g != null && g.driver() == Driver.OVERLAY) {
+                    return new Sender(null, null, "no route: container " + s.name() + "'s default route is overlay network "
+                            + g.name() + ", and " + dst + " is not on it (Docker would add a docker_gwbridge network for"
+                            + " the way out; the policy has none)");
+                }
                 if (g == null || g.driver() != Driver.BRIDGE) {
                     if (g != null) {
                         throw new ExplainException("--from: container " + s.name() + "'s default route is network " + g.name()

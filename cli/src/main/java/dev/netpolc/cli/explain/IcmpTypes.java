@@ -15,7 +15,10 @@ final class IcmpTypes {
             Map.entry("destination-unreachable", 1), Map.entry("packet-too-big", 2), Map.entry("time-exceeded", 3),
             Map.entry("parameter-problem", 4), Map.entry("echo-request", 128), Map.entry("echo-reply", 129),
             Map.entry("router-solicitation", 133), Map.entry("router-advertisement", 134),
-            Map.entry("neighbour-solicitation", 135), Map.entry("neighbour-advertisement", 136));
+            Map.entry("neighbour-solicitation", 135), Map.entry("neighbour-advertisement", 136),
+            // nftables' names
+            Map.entry("nd-router-solicit", 133), Map.entry("nd-router-advert", 134), Map.entry("nd-neighbor-solicit", 135),
+            Map.entry("nd-neighbor-advert", 136));
 
     private IcmpTypes() {}
 

@@ -46,7 +46,8 @@ final class NftWalk implements RuleWalk {
     /** accept, drop, reject, return, jump X, masquerade, snat/dnat (to KEY map @m or to literal), log, counter. */
     private record Statement(String verb, String argument, List<Sel> mapKey, String map) implements Term {}
 
-    private record NftRule(String text, List<Term> terms) {}
+    /** A rule: its text (without its comment), its terms, and its comment (the policy line, annotated), or null. */
+    private record NftRule(String text, List<Term> terms, String comment) {}
 
     private record BaseChain(String name, String type, String hook, String policy) {}
 
@@ -126,7 +127,7 @@ final class NftWalk implements RuleWalk {
         }
         rules:
         for (NftRule r : chains.get(chain)) {
-            String origin = null;
+            String origin = r.comment();
             for (Term t : r.terms()) {
                 if (t instanceof Statement st) {
                     String o = origin == null ? layoutOrigin : origin;
@@ -306,6 +307,7 @@ final class NftWalk implements RuleWalk {
                 yield a != null && Addresses.in(a, e);
             }
             case ICMP_TYPE, ICMPV6_TYPE -> IcmpTypes.type(s == Sel.ICMP_TYPE, e) == Integer.parseInt(actual);
+            case L4PROTO -> (e.equals("ipv6-icmp") ? "icmpv6" : e).equals(actual);
             case DPORT, SPORT, TCP_DPORT, TCP_SPORT, UDP_DPORT, UDP_SPORT, SCTP_DPORT, SCTP_SPORT, CT_ORIG_PROTO_DST -> {
                 int port = Integer.parseInt(actual);
                 int dash = e.indexOf('-');
@@ -330,8 +332,16 @@ final class NftWalk implements RuleWalk {
 
     // ---- parsing -------------------------------------------------------------------------
 
-    private NftRule parse(String text) {
-        List<String> t = tokens(text);
+    private NftRule parse(String written) {
+        List<String> t = tokens(written);
+        String comment = null;
+        String text = written;
+        // a policy rule ends in 'comment "..."': its policy line in the annotated table
+        if (t.size() >= 2 && t.get(t.size() - 2).equals("comment") && t.get(t.size() - 1).startsWith("\"")) {
+            comment = unquote(t.get(t.size() - 1));
+            t = t.subList(0, t.size() - 2);
+            text = written.substring(0, written.lastIndexOf(" comment \"")).strip();
+        }
         List<Term> terms = new ArrayList<>();
         int[] i = {0};
         while (i[0] < t.size()) {
@@ -416,7 +426,7 @@ final class NftWalk implements RuleWalk {
         if (terms.isEmpty() || !(terms.get(terms.size() - 1) instanceof Statement)) {
             throw bad(text, "the rule has no verdict or statement");
         }
-        return new NftRule(text, List.copyOf(terms));
+        return new NftRule(text, List.copyOf(terms), comment);
     }
 
     /** {@code KEY [!=] @set | { a, b } | literal} at i. */
@@ -462,7 +472,7 @@ final class NftWalk implements RuleWalk {
                 yield Addresses.parse(slash < 0 ? v : v.substring(0, slash)) != null
                         && (slash < 0 || v.substring(slash + 1).matches("[0-9]{1,3}"));
             }
-            case L4PROTO -> List.of("tcp", "udp", "sctp", "icmp", "icmpv6").contains(v);
+            case L4PROTO -> List.of("tcp", "udp", "sctp", "icmp", "icmpv6", "ipv6-icmp").contains(v);
             case NFPROTO -> v.equals("ipv4") || v.equals("ipv6");
             case ICMP_TYPE, ICMPV6_TYPE -> IcmpTypes.type(s == Sel.ICMP_TYPE, v) >= -1;
             default -> v.matches("[0-9]{1,5}(-[0-9]{1,5})?");

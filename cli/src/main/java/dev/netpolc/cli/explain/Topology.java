@@ -39,7 +39,9 @@ final class Topology {
         this.policy = policy;
         this.family = family;
         for (Network n : policy.networks()) {
-            if (n.isBridge() && n.subnet(family).isPresent()) {
+            // an overlay's bridge is on the host too (with its gateway address), as the backends build it
+            boolean overlay = n.driver() == dev.netpolc.ir.Driver.OVERLAY && n.bridgeName() != null;
+            if ((n.isBridge() || overlay) && n.subnet(family).isPresent()) {
                 bridges.add(n);
             }
         }
