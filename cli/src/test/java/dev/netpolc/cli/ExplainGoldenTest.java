@@ -52,6 +52,18 @@ class ExplainGoldenTest {
                     "nftables", "--icmp", "policies/lint/internal-ipv6.net")),
             new Case("nftables-container-to-external-snat", List.of("--from", "mailer", "--to", "external",
                     "--target", "nftables", "policies/features/snat-source.net")),
+            new Case("iptables-rule-allow", List.of("--from", "api", "--to", "db", "--port", "5432/tcp", "--target", "iptables", "policies/examples/three-tier.net")),
+            new Case("nftables-rule-allow", List.of("--from", "api", "--to", "db", "--port", "5432/tcp", "--target", "nftables", "policies/examples/three-tier.net")),
+            new Case("iptables-rule-isolation-still-drops", List.of("--from", "api", "--to", "db", "--port", "39999/tcp", "--target", "iptables", "policies/examples/three-tier.net")),
+            new Case("nftables-rule-isolation-still-drops", List.of("--from", "api", "--to", "db", "--port", "39999/tcp", "--target", "nftables", "policies/examples/three-tier.net")),
+            new Case("iptables-rule-deny-external", List.of("--from", "db", "--to", "external", "--target", "iptables", "policies/examples/three-tier.net")),
+            new Case("nftables-rule-deny-external", List.of("--from", "db", "--to", "external", "--target", "nftables", "policies/examples/three-tier.net")),
+            new Case("iptables-rule-reject-to-host", List.of("--from", "shop", "--to", "host", "--port", "22/tcp", "--target", "iptables", "policies/examples/host-protection.net")),
+            new Case("nftables-rule-reject-to-host", List.of("--from", "shop", "--to", "host", "--port", "22/tcp", "--target", "nftables", "policies/examples/host-protection.net")),
+            new Case("iptables-rule-log-and-drop", List.of("--from", "runner", "--to", "external", "--port", "80/tcp", "--target", "iptables", "policies/examples/egress-control.net")),
+            new Case("nftables-rule-log-and-drop", List.of("--from", "runner", "--to", "external", "--port", "80/tcp", "--target", "nftables", "policies/examples/egress-control.net")),
+            new Case("iptables-node-overlay-across-nodes", List.of("--from", "api", "--to", "db", "--node", "node1", "--target", "iptables", "policies/features/overlay-two-hosts.net")),
+            new Case("nftables-node-overlay-across-nodes", List.of("--from", "api", "--to", "db", "--node", "node1", "--target", "nftables", "policies/features/overlay-two-hosts.net")),
             new Case("across-networks-json", List.of("--from", "network:frontend", "--to", "db", "--port", "5432/tcp",
                     "--format", "json", "policies/features/two-networks.net")));
 

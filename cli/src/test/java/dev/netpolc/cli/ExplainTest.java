@@ -165,12 +165,18 @@ class ExplainTest {
             p.networks().stream().limit(4).forEach(n -> ends.add("network:" + n.name()));
             p.containers().stream().limit(4).forEach(c -> ends.add(c.name()));
             Explainer explainer = new Explainer(p);
+            java.util.List<String> nodes = new java.util.ArrayList<>();
+            p.nodes().forEach(n -> nodes.add(n.name()));
+            if (nodes.isEmpty()) {
+                nodes.add(null);
+            }
+            for (String node : nodes) {
             for (String from : ends) {
                 for (String to : ends) {
                     for (String target : new String[] {"iptables", "ip6tables", "nftables"}) {
                         for (String proto : new String[] {"tcp", "icmp"}) {
                             try {
-                                Trace t = explainer.explain(new Explainer.Query(target, from, to, proto, 8080, null));
+                                Trace t = explainer.explain(new Explainer.Query(target, from, to, proto, 8080, null, node));
                                 assertTrue(t.verdict() != null, () -> Repo.relative(path) + " " + from + " -> " + to);
                                 assertTrue(!t.text().isEmpty() && !t.json().isEmpty());
                                 answered++;
@@ -183,10 +189,73 @@ class ExplainTest {
                     }
                 }
             }
+            }
         }
         System.out.println("explain: " + answered + " questions answered, " + refused + " refused as unanswerable");
         // most refusals are IPv6 questions about policies without IPv6 subnets
         assertTrue(answered > refused, answered + " answered, " + refused + " refused");
+    }
+
+    @Test
+    void aPolicyWithNodesNeedsNodeAndOneWithoutRefusesIt() throws Exception {
+        String nodes = "policies/features/overlay-two-hosts.net";
+        Run r = Run.netpolc("explain", "--from", "api", "--to", "db", nodes);
+        assertEquals(ExitCode.USAGE, r.exitCode(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("overlay-two-hosts.net:6:6: error: explain follows the rules of one host, but the policy"
+                + " declares nodes: node1, node2"), r.err());
+        assertTrue(r.err().contains("help: choose the host with --node, for example: netpolc explain --from api --to db --node node1"),
+                r.err());
+        assertUsage(Run.netpolc("explain", "--from", "api", "--to", "db", "--node", "nod1", nodes),
+                "unknown node 'nod1'; did you mean 'node1'? (nodes: node1, node2)");
+        assertUsage(Run.netpolc("explain", "--from", "web", "--to", "multi", "--node", "node1", "policies/docker/i-containers.net"),
+                "--node node1: the policy declares no nodes");
+        assertUsage(Run.netpolc("explain", "--from", "db", "--to", "api", "--node", "node1", nodes),
+                "container db runs on node node2, not node1; explain it with --node node2");
+    }
+
+    @Test
+    void eachNodeHasItsOwnBridgesAndPublishedPorts() throws Exception {
+        Policy p = policy("features/overlay-two-hosts.net");
+        // across nodes on the overlay: accepted by node1's overlay rule
+        Trace t = Explainer.explain(p, new Explainer.Query("iptables", "api", "db", "tcp", 80, null, "node1"));
+        assertEquals(Trace.Verdict.ACCEPT, t.verdict());
+        assertTrue(t.decidingOrigin().endsWith("network mesh"), t.decidingOrigin());
+        assertTrue(t.text().contains("carries it there"), t.text());
+        // the bridge network is one bridge per host: cache (node2) is not behind node1's docker0
+        t = Explainer.explain(p, new Explainer.Query("nftables", "web", "cache", "tcp", 6379, null, "node1"));
+        assertEquals(Trace.Verdict.NO_ROUTE, t.verdict(), t.text());
+        // web's port is published on node1 only
+        for (String target : new String[] {"iptables", "nftables"}) {
+            t = Explainer.explain(p, new Explainer.Query(target, "external", "host", "tcp", 8080, "198.51.100.7", "node1"));
+            assertEquals(Trace.Verdict.ACCEPT, t.verdict(), t.text());
+            assertTrue(t.finalDestination().endsWith(":80") && !"host".equals(t.deliveredTo()), t.text());
+            t = Explainer.explain(p, new Explainer.Query(target, "external", "host", "tcp", 8080, "198.51.100.7", "node2"));
+            assertEquals("host", t.deliveredTo(), t.text());
+        }
+        // an overlay gateway is no way out
+        t = Explainer.explain(p, new Explainer.Query("iptables", "api", "external", "tcp", 443, null, "node1"));
+        assertEquals(Trace.Verdict.NO_ROUTE, t.verdict(), t.text());
+    }
+
+    @Test
+    void policyRulesDecideAndNameTheirLine() throws Exception {
+        for (String target : new String[] {"iptables", "nftables"}) {
+            Trace t = explain("examples/three-tier.net", target, "api", "db", "tcp", 5432);
+            assertEquals(Trace.Verdict.ACCEPT, t.verdict(), t.text());
+            assertTrue(t.decidingOrigin().startsWith("policies/examples/three-tier.net:12 allow api -> db port 5432/tcp"),
+                    t.decidingOrigin());
+            t = explain("examples/three-tier.net", target, "db", "external", "tcp", 443);
+            assertEquals(Trace.Verdict.DROP, t.verdict(), t.text());
+            assertTrue(t.decidingOrigin().startsWith("policies/examples/three-tier.net:13 deny"), t.decidingOrigin());
+            t = explain("examples/host-protection.net", target, "shop", "host", "tcp", 22);
+            assertEquals(Trace.Verdict.REJECT, t.verdict(), t.text());
+            assertTrue(t.decidingOrigin().startsWith("policies/examples/host-protection.net:10 reject"), t.decidingOrigin());
+            t = explain("examples/egress-control.net", target, "runner", "external", "tcp", 80);
+            assertEquals(Trace.Verdict.DROP, t.verdict(), t.text());
+            assertTrue(t.text().contains("ci-egress"), t.text());
+            assertTrue(t.decidingOrigin().startsWith("policies/examples/egress-control.net:13 log"), t.decidingOrigin());
+        }
     }
 
     private static void assertUsage(Run r, String message) {

@@ -100,6 +100,16 @@ public final class Explainer {
         IpAddr dst = destination(policy, topo, from, to, trace);
         Sender s = sender(policy, topo, from, dst, trace);
         Network dn = topo.bridgeOf(dst);
+        if (s.noRoute == null && node != null && dn != null && !dn.isBridge()) {
+            for (Container d : policy.containers()) {
+                if (!node.equals(d.node()) && d.attachments().stream()
+                        .anyMatch(at -> at.network().equals(dn.name()) && dst.equals(Endpoint.address(at, family)))) {
+                    trace.endpointNotes.add("to: " + dst + " is container " + d.name() + " on node " + d.node() + ": overlay "
+                            + dn.name() + "'s VXLAN port on " + dn.bridgeName() + " carries it there, where node " + d.node()
+                            + "'s rules meet it (explain --node " + d.node() + " --from " + s.address + ")");
+                }
+            }
+        }
         if (s.noRoute == null && node != null && dn != null && dn.isBridge()) {
             // a bridge network is one bridge per host: a container of another node is not behind this one
             for (Container d : policy.containers()) {

@@ -128,16 +128,18 @@ final class NftWalk implements RuleWalk {
         rules:
         for (NftRule r : chains.get(chain)) {
             String origin = r.comment();
+            String logDetail = null;
             for (Term t : r.terms()) {
                 if (t instanceof Statement st) {
                     String o = origin == null ? layoutOrigin : origin;
                     switch (st.verb()) {
                         case "accept", "drop" -> {
-                            trace.step("rule", depth, tableName, chain, r.text(), o, null);
+                            trace.step("rule", depth, tableName, chain, r.text(), o,
+                                    logDetail == null ? null : logDetail + (st.verb().equals("accept") ? "accepted" : "dropped"));
                             return new Outcome(st.verb().toUpperCase(java.util.Locale.ROOT), r.text(), o);
                         }
                         case "reject" -> {
-                            trace.step("rule", depth, tableName, chain, r.text(), o, "rejected");
+                            trace.step("rule", depth, tableName, chain, r.text(), o, (logDetail == null ? "" : logDetail) + "rejected");
                             return new Outcome("REJECT", r.text(), o);
                         }
                         case "return" -> {
@@ -146,7 +148,14 @@ final class NftWalk implements RuleWalk {
                         }
                         case "log", "counter" -> {
                             if (st.verb().equals("log")) {
-                                trace.step("rule", depth, tableName, chain, r.text(), o, "logged; the packet goes on");
+                                String logged = "logged" + (st.argument() == null ? "" : " with prefix " + st.argument());
+                                boolean verdictFollows = r.terms().get(r.terms().size() - 1) instanceof Statement last
+                                        && java.util.Set.of("accept", "drop", "reject").contains(last.verb());
+                                if (verdictFollows) {
+                                    logDetail = logged + ", then ";
+                                } else {
+                                    trace.step("rule", depth, tableName, chain, r.text(), o, logged + "; the packet goes on");
+                                }
                             }
                             continue;
                         }
@@ -357,12 +366,16 @@ final class NftWalk implements RuleWalk {
                     i[0] = t.size();
                 }
                 case "log" -> {
-                    terms.add(new Statement(w, null, null, null));
                     i[0]++;
+                    String prefix = null;
                     while (i[0] < t.size() && java.util.Set.of("prefix", "level", "group", "snaplen", "queue-threshold")
                             .contains(t.get(i[0]))) {
+                        if (t.get(i[0]).equals("prefix")) {
+                            prefix = at(t, i[0] + 1, text);
+                        }
                         i[0] += 2;
                     }
+                    terms.add(new Statement(w, prefix, null, null));
                 }
                 case "jump" -> {
                     String target = at(t, i[0] + 1, text);
