@@ -1,5 +1,6 @@
 package dev.netpolc.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,11 +89,25 @@ class ExplainAgreesWithLabModelTest {
         }
     }
 
+    /** The lab's explain column can fail: a kernel that did the opposite of explain fails every cell. */
+    @Test
+    void theLabsExplainColumnFailsWhereTheKernelDisagrees() throws Exception {
+        Path policy = Repo.policies().resolve("examples/three-tier.net");
+        Policy p = PolicyCompiler.compileFile(policy, Repo.display(policy)).policy();
+        List<Cell> cells = LabRules.apply(p, LabModel.cells(p, 2));
+        for (Lab.Flavour flavour : Lab.Flavour.values()) {
+            List<Lab.Observed> explained = LabTest.explain(p, cells, flavour);
+            assertTrue(new LabTest.Matrix("same", cells, explained, explained).explainFailures().isEmpty());
+            List<Lab.Observed> opposite = explained.stream().map(o -> new Lab.Observed(!o.reached(), o.peer())).toList();
+            assertEquals(cells.size(), new LabTest.Matrix("opposite", cells, opposite, explained).explainFailures().size());
+        }
+    }
+
     /** Why explain disagrees with the cell, or null when it agrees. */
     static String disagreement(Explainer explainer, Policy p, Cell c, boolean nftables) {
         Trace t = explain(explainer, p, c, nftables);
         // the host counts as reached only where the cell aims at one of its bridge addresses (a rule's cell)
-        boolean reached = t.verdict() == Trace.Verdict.ACCEPT && (!"host".equals(t.deliveredTo()) || gateway(p, c.address()));
+        boolean reached = reached(p, c, t);
         if (reached != c.expected()) {
             return "  " + c.name() + " (" + t.target() + "): model " + (c.expected() ? "reach" : "blocked") + ", explain " + t.verdict()
                     + (t.verdict() == Trace.Verdict.ACCEPT ? " delivered to " + t.deliveredTo() : "")
@@ -103,6 +118,15 @@ class ExplainAgreesWithLabModelTest {
                     + t.text().indent(6);
         }
         return null;
+    }
+
+    /**
+     * Whether explain's answer means the cell's probe reaches: accepted, and delivered to a
+     * container (the host counts only where the cell aims at one of its bridge addresses, where a
+     * rule's cell has a listener).
+     */
+    static boolean reached(Policy p, Cell c, Trace t) {
+        return t.verdict() == Trace.Verdict.ACCEPT && (!"host".equals(t.deliveredTo()) || gateway(p, c.address()));
     }
 
     private static boolean gateway(Policy p, String address) {

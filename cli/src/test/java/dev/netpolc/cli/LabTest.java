@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The proof on a real kernel: every runnable policy is built in a lab (its ip link script, then
  * its firewall through iptables-nft, iptables-legacy or nftables) and real traffic checks the
- * reachability matrix that {@link LabModel} derives from the policy's meaning.
+ * reachability matrix that {@link LabModel} derives from the policy's meaning. Every cell is also
+ * asked of {@code netpolc explain} (the flavour's target; the node whose rules the packet meets):
+ * its verdict, and the source address it says the listener sees, must be what the kernel did.
  */
 @Tag("kernel")
 class LabTest {
@@ -55,14 +57,45 @@ class LabTest {
                     Matrix m = run(policy, flavour, Map.of());
                     System.out.print(m.render());
                     assertTrue(m.failures().isEmpty(), () -> "cells that differ from the model:\n" + m.failures());
+                    assertTrue(m.explainFailures().isEmpty(), () -> "cells where explain differs from the kernel:\n"
+                            + String.join("\n", m.explainFailures()));
                 }));
             }
         }
         return tests.stream();
     }
 
-    /** The expected and observed values of every cell of one lab. */
-    record Matrix(String title, List<Cell> cells, List<Observed> observed) {
+    /**
+     * The expected and observed values of every cell of one lab, and explain's answer for each
+     * ({@code explained} null when the lab loaded edited rules, which explain does not see).
+     */
+    record Matrix(String title, List<Cell> cells, List<Observed> observed, List<Observed> explained) {
+
+        Matrix(String title, List<Cell> cells, List<Observed> observed) {
+            this(title, cells, observed, null);
+        }
+
+        /** The cells where explain's verdict (or the source address it gives) differs from what the kernel did. */
+        List<String> explainFailures() {
+            List<String> f = new ArrayList<>();
+            for (int i = 0; explained != null && i < cells.size(); i++) {
+                if (!explainAgrees(i)) {
+                    f.add(line(i));
+                }
+            }
+            return f;
+        }
+
+        boolean explainAgrees(int i) {
+            Observed o = observed.get(i);
+            Observed e = explained.get(i);
+            if (o.reached() != e.reached()) {
+                return false;
+            }
+            // the address the listener saw, where the model names one (as the agreement test does)
+            return !o.reached() || cells.get(i).expectedPeer() == null || o.peer() == null || sameAddress(o.peer(), e.peer());
+        }
+
         List<String> failures() {
             List<String> f = new ArrayList<>();
             for (int i = 0; i < cells.size(); i++) {
@@ -94,12 +127,14 @@ class LabTest {
             Observed o = observed.get(i);
             String exp = c.expected() ? "reach" + (c.expectedPeer() == null ? "" : " as " + c.expectedPeer()) : "blocked";
             String got = o.reached() ? "reach" + (o.peer() == null ? "" : " as " + o.peer()) : "blocked";
-            return String.format("  %-4s %-32s %-32s %s", passes(c, o) ? "ok" : "FAIL", exp, got, c.name());
+            String ex = explained == null ? "-" : (explainAgrees(i) ? "ok" : "FAIL ")
+                    + (explainAgrees(i) ? "" : explained.get(i).reached() ? "reach as " + explained.get(i).peer() : "blocked");
+            return String.format("  %-4s %-32s %-32s %-24s %s", passes(c, o) ? "ok" : "FAIL", exp, got, ex, c.name());
         }
 
         String render() {
             StringBuilder b = new StringBuilder("lab matrix: " + title + " (" + cells.size() + " cells)\n");
-            b.append(String.format("  %-4s %-32s %-32s %s%n", "", "expected", "observed", "cell"));
+            b.append(String.format("  %-4s %-32s %-32s %-24s %s%n", "", "expected", "observed", "explain", "cell"));
             for (int i = 0; i < cells.size(); i++) {
                 b.append(line(i)).append('\n');
             }
@@ -143,8 +178,31 @@ class LabTest {
             // a container's IPv6 traffic has no usable gateway
             namespaces.addAll(lab.hosts());
             lab.awaitReady(namespaces, listeners);
-            return new Matrix(Repo.relative(policy) + " on " + flavour.label, cells, lab.probe(cells));
+            List<Observed> observed = lab.probe(cells);
+            return new Matrix(Repo.relative(policy) + " on " + flavour.label, cells, observed,
+                    replace.isEmpty() ? explain(p, cells, flavour) : null);
         }
+    }
+
+    /**
+     * explain's answer for every cell: iptables or ip6tables (by the cell's family) for the
+     * iptables flavours, nftables for nftables; in a policy with nodes, the rules of the node the
+     * packet meets, and across nodes on an overlay those of the receiving node too.
+     */
+    static List<Observed> explain(Policy p, List<Cell> cells, Flavour flavour) {
+        boolean nft = flavour == Flavour.NFTABLES;
+        dev.netpolc.cli.explain.Explainer explainer = new dev.netpolc.cli.explain.Explainer(p);
+        List<Observed> out = new ArrayList<>();
+        for (Cell c : cells) {
+            var t = ExplainAgreesWithLabModelTest.explain(explainer, p, c, nft);
+            boolean reached = ExplainAgreesWithLabModelTest.reached(p, c, t);
+            Cell there = ExplainAgreesWithLabModelTest.receivingSide(p, c);
+            if (reached && there != null) {
+                reached = ExplainAgreesWithLabModelTest.reached(p, there, ExplainAgreesWithLabModelTest.explain(explainer, p, there, nft));
+            }
+            out.add(new Observed(reached, reached ? t.finalSource() : null));
+        }
+        return out;
     }
 
     private static String output(String target, Path policy, String node) {
