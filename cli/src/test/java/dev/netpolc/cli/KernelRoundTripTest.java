@@ -32,15 +32,30 @@ class KernelRoundTripTest {
                 }
             }
             tests.add(roundTrip(policy, "iptables", "nft", true));
+            tests.add(roundTrip(policy, "iptables", "nft", false, "owned"));
+            tests.add(roundTrip(policy, "ip6tables", "legacy", false, "owned"));
         }
         return tests.stream();
     }
 
     private static DynamicTest roundTrip(Path policy, String target, String flavour, boolean annotate) {
+        return roundTrip(policy, target, flavour, annotate, null);
+    }
+
+    /** {@code layout}: the --layout option, or null for the policy's own. */
+    private static DynamicTest roundTrip(Path policy, String target, String flavour, boolean annotate, String layout) {
         String tool = target + "-" + flavour;
-        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool + (annotate ? " --annotate" : ""), () -> {
-                    Run run = annotate ? Run.netpolc("compile", "-t", target, "--annotate", Repo.display(policy))
-                            : Run.netpolc("compile", "-t", target, Repo.display(policy));
+        List<String> args = new ArrayList<>(List.of("compile", "-t", target));
+        if (annotate) {
+            args.add("--annotate");
+        }
+        if (layout != null) {
+            args.addAll(List.of("--layout", layout));
+        }
+        args.add(Repo.display(policy));
+        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool + (annotate ? " --annotate" : "")
+                + (layout != null ? " --layout " + layout : ""), () -> {
+                    Run run = Run.netpolc(args.toArray(String[]::new));
                     assertEquals(0, run.exitCode(), run.err());
                     try (Kernel.Netns ns = new Kernel.Netns()) {
                         Kernel.Result restore = ns.exec(run.out(), tool + "-restore");

@@ -62,6 +62,7 @@ attribute
     | NFT_TABLE value                                       # nftTableAttr
     | UPLINK valueList                                      # uplinkAttr
     | UPLINK_MTU value                                      # uplinkMtuAttr
+    | LAYOUT value                                          # layoutAttr
     | WORD (WORD | STRING)*                                 # unknownAttr
     | SEMI                                                  # emptyAttr
     ;
@@ -128,6 +129,7 @@ FORWARD_POLICY : 'forward-policy' ;
 NFT_TABLE      : 'nft-table' ;
 UPLINK         : 'uplink' ;
 UPLINK_MTU     : 'uplink-mtu' ;
+LAYOUT         : 'layout' ;
 ON             : 'on' ;
 OFF            : 'off' ;
 

@@ -4,10 +4,11 @@ import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Policy;
 import java.util.Map;
 
-/** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout. */
+/** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout or the owned layout. */
 public final class IptablesBackend implements Backend {
 
     private final Family family;
@@ -23,13 +24,14 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public String description() {
-        return family == Family.IPV4 ? "iptables-restore script, Docker's layout, IPv4"
-                : "ip6tables-restore script, Docker's layout, networks with an IPv6 subnet";
+        return family == Family.IPV4 ? "iptables-restore script, IPv4 (Docker's or the owned layout)"
+                : "ip6tables-restore script, networks with an IPv6 subnet";
     }
 
     /** The rules as data, for tests and tools that inspect them. */
     public Ruleset ruleset(Policy policy, RenderOptions options) {
-        return new DockerLayout(policy, family, options.annotate()).build();
+        Layout layout = options.layout() != null ? options.layout() : policy.settings().layout();
+        return new DockerLayout(policy, family, options.annotate(), layout).build();
     }
 
     @Override
