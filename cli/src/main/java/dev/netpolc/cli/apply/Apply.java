@@ -305,8 +305,18 @@ public final class Apply {
             if (o.firewall() == Firewall.NFTABLES && !lineDiff("", snap.nft.get(intent.nftTable()), nftExpected).isEmpty()) {
                 loadNft(intent, snap.nft.get(intent.nftTable()), nftExpected);
             }
-            Links.setup(host, intent.links());
+            // Undoing the links: delete what is marked now and was not before, then run the setup
+            // script of the last apply again, which recreates what this apply deleted.
+            String previousLinks = store.applied("applied.iplink");
+            done.add(new Step("links", () -> {
+                Links.removeStale(host, Links.present(host), present);
+                if (!previousLinks.isEmpty()) {
+                    Links.setup(host, previousLinks);
+                }
+            }));
+            // Stale links first: a container that moved to another network gets its interface name back.
             Links.removeStale(host, present, declared);
+            Links.setup(host, intent.links());
             Properties r = new Properties();
             r.setProperty("policy", o.policyName());
             r.setProperty("digest", intent.digest());
@@ -319,6 +329,7 @@ public final class Apply {
             files.put("applied.iptables", o.firewall() == Firewall.IPTABLES ? intent.ipv4() : "");
             files.put("applied.ip6tables", o.firewall() == Firewall.IPTABLES ? intent.ipv6() : "");
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
+            files.put("applied.iplink", intent.links());
             if (o.confirmSeconds() != null && !awaitConfirmation(in)) {
                 rollBack("no confirmation within " + o.confirmSeconds() + " s");
                 return FAILED;
@@ -345,15 +356,14 @@ public final class Apply {
             }
         }
         if (done.isEmpty()) {
-            err.println("netpolc: apply: nothing had been changed in the firewall; " + host.describe() + " is as before");
+            err.println("netpolc: apply: nothing had been changed; " + host.describe() + " is as before");
         } else if (failures.isEmpty()) {
-            err.println("netpolc: apply: restored the firewall of " + host.describe() + " as it was before ("
+            err.println("netpolc: apply: restored " + host.describe() + " as it was before ("
                     + String.join("; ", done.stream().map(Step::what).toList()) + " undone)");
         } else {
-            err.println("netpolc: apply: ROLLBACK FAILED, the firewall may be half changed: " + String.join("; ", failures));
+            err.println("netpolc: apply: ROLLBACK FAILED, the namespace may be half changed: " + String.join("; ", failures)
+                    + "; links netpolc created carry its mark and go with the next apply or apply --down");
         }
-        err.println("netpolc: apply: links created by the setup script (if it ran) stay; they are marked and"
-                + " removed by the next apply or apply --down");
     }
 
     /** Loads one family's merged tables with one iptables-restore, then checks them. */

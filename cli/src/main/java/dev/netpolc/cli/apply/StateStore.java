@@ -19,7 +19,8 @@ import java.util.Properties;
  * {@code record.properties} says what was applied (policy digest, time, backend, layout, chain
  * prefix, nft table); {@code applied.iptables}, {@code applied.ip6tables} and
  * {@code applied.nftables} hold the rules as compiled, so that the next apply knows which rules in
- * built-in chains were netpolc's.
+ * built-in chains were netpolc's; {@code applied.iplink} the link setup script, which a rollback
+ * runs again to recreate the links it deleted.
  */
 final class StateStore implements AutoCloseable {
 
@@ -125,7 +126,7 @@ final class StateStore implements AutoCloseable {
     void clear() throws ApplyException {
         try {
             for (String name : new String[] {"record.properties", "applied.iptables", "applied.ip6tables",
-                    "applied.nftables"}) {
+                    "applied.nftables", "applied.iplink"}) {
                 Files.deleteIfExists(dir.resolve(name));
             }
         } catch (IOException e) {
