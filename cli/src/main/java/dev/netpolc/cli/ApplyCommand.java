@@ -41,9 +41,9 @@ final class ApplyCommand implements Command {
 
     @Override
     public String synopsis() {
-        return status ? "status [--netns NAME] [--backend iptables|nftables] POLICY"
+        return status ? "status [--netns NAME] [--backend iptables|nftables] [--firewall-only] POLICY"
                 : "apply [--backend iptables|nftables] [--layout docker|owned] [--netns NAME] [--dry-run]"
-                        + " [--confirm SECONDS] POLICY | apply --down [POLICY] | apply --confirmed";
+                        + " [--firewall-only] [--confirm SECONDS] POLICY | apply --down [POLICY] | apply --confirmed";
     }
 
     @Override
@@ -66,6 +66,8 @@ final class ApplyCommand implements Command {
                 .desc("iptables (default) or nftables").get());
         o.addOption(Option.builder("N").longOpt("netns").hasArg().argName("NAME")
                 .desc("work in network namespace NAME (/run/netns/NAME) instead of this host's").get());
+        o.addOption(Option.builder("f").longOpt("firewall-only")
+                .desc("the firewall alone: no links, no sysctls (for a host whose links Docker still builds)").get());
         o.addOption(Option.builder("s").longOpt("state-dir").hasArg().argName("DIR")
                 .desc("where the record and lock live (default $NETPOLC_STATE_DIR or /var/lib/netpolc)").get());
         if (!status) {
@@ -132,7 +134,7 @@ final class ApplyCommand implements Command {
         }
         String netns = line.getOptionValue("netns");
         if (confirmed) {
-            return Apply.confirmed(new Apply.Options(null, null, null, null, netns, false, null, state), io.out(),
+            return Apply.confirmed(new Apply.Options(null, null, null, null, netns, false, null, state, false), io.out(),
                     io.err());
         }
         Policy policy = null;
@@ -146,7 +148,7 @@ final class ApplyCommand implements Command {
         }
         Apply.Options options = new Apply.Options(argument == null ? null : PolicyInput.display(argument), policy,
                 firewall == null && !status ? Apply.Firewall.IPTABLES : firewall, layout, netns,
-                line.hasOption("dry-run"), confirm, state);
+                line.hasOption("dry-run"), confirm, state, line.hasOption("firewall-only"));
         if (status) {
             return Apply.status(options, io.out(), io.err());
         }

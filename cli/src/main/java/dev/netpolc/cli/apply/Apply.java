@@ -58,7 +58,7 @@ public final class Apply {
      * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
      */
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
-            Integer confirmSeconds, Path stateDir) {}
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly) {}
 
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
@@ -81,20 +81,25 @@ public final class Apply {
     private record Intent(Firewall firewall, Layout layout, String prefix, String nftTable, String ipv4, String ipv6,
             String nft, String links, HostPlan plan, String digest) {}
 
-    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption) throws ApplyException {
+    /**
+     * Renders what {@code firewall} needs (and the links unless {@code firewallOnly}); the rest
+     * stays "". The digest covers exactly what was rendered.
+     */
+    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly)
+            throws ApplyException {
         if (!policy.nodes().isEmpty()) {
             throw new ApplyException("the policy declares nodes; apply builds a single host and does not take"
                     + " policies with nodes yet (compile each node's targets instead)");
         }
         Layout layout = layoutOption != null ? layoutOption : policy.settings().layout();
         RenderOptions ro = new RenderOptions(false, null, layout);
-        String ipv4 = new IptablesBackend(Family.IPV4).render(policy, ro);
-        String ipv6 = new IptablesBackend(Family.IPV6).render(policy, ro);
-        String nft = new NftablesBackend().render(policy, ro);
-        String links = new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
+        boolean xt = firewall == Firewall.IPTABLES;
+        String ipv4 = xt ? new IptablesBackend(Family.IPV4).render(policy, ro) : "";
+        String ipv6 = xt ? new IptablesBackend(Family.IPV6).render(policy, ro) : "";
+        String nft = xt ? "" : new NftablesBackend().render(policy, ro);
+        String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
         HostPlan plan = HostPlan.of(policy, null, s -> s);
-        String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n"
-                + (firewall == Firewall.IPTABLES ? ipv4 + ipv6 : nft) + links);
+        String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
         return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
                 links, plan, digest);
     }
@@ -238,11 +243,28 @@ public final class Apply {
 
     private final List<Step> done = new ArrayList<>();
 
+    /** How long each step took, for the summary line: step name to milliseconds. */
+    private final Map<String, Long> timings = new LinkedHashMap<>();
+    private long lap = System.nanoTime();
+
+    private void timed(String step) {
+        long now = System.nanoTime();
+        timings.merge(step, (now - lap) / 1_000_000, Long::sum);
+        lap = now;
+    }
+
+    private String timingSummary() {
+        List<String> parts = new ArrayList<>();
+        timings.forEach((k, v) -> parts.add(k + " " + v + " ms"));
+        return String.join(", ", parts);
+    }
+
     // ---- apply ----
 
     private int run(InputStream in, PrintStream out) throws ApplyException {
         Properties record = store.record();
-        Intent intent = intent(o.policy(), o.firewall(), o.layout());
+        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly());
+        timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
         Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
         List<Map<String, Table>> known = new ArrayList<>();
@@ -258,6 +280,7 @@ public final class Apply {
         intended.values().forEach(known::add);
         IptablesState own = new IptablesState(prefixes, known);
         Snapshot snap = new Snapshot(tables, o.firewall() == Firewall.IPTABLES);
+        timed("snapshot");
         boolean forwardPolicy = intent.layout() == Layout.DOCKER;
 
         List<String> plan = new ArrayList<>();
@@ -284,10 +307,13 @@ public final class Apply {
                     nftExpected));
         }
         Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
-        Map<String, Links.Owned> present = Links.present(host);
-        plan.addAll(Links.plan(present, declared));
-        plan.addAll(sysctlPlan(intent.plan()));
+        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        if (!o.firewallOnly()) {
+            plan.addAll(Links.plan(present, declared));
+            plan.addAll(sysctlPlan(intent.plan()));
+        }
 
+        timed("plan");
         PrintStream planOut = o.dryRun() ? out : err;
         printPlan(planOut, plan, intent);
         if (o.dryRun()) {
@@ -307,16 +333,20 @@ public final class Apply {
             }
             // Undoing the links: delete what is marked now and was not before, then run the setup
             // script of the last apply again, which recreates what this apply deleted.
+            timed("firewall");
             String previousLinks = store.applied("applied.iplink");
-            done.add(new Step("links", () -> {
-                Links.removeStale(host, Links.present(host), present);
-                if (!previousLinks.isEmpty()) {
-                    Links.setup(host, previousLinks);
-                }
-            }));
-            // Stale links first: a container that moved to another network gets its interface name back.
-            Links.removeStale(host, present, declared);
-            Links.setup(host, intent.links());
+            if (!o.firewallOnly()) {
+                done.add(new Step("links", () -> {
+                    Links.removeStale(host, Links.present(host), present);
+                    if (!previousLinks.isEmpty()) {
+                        Links.setup(host, previousLinks);
+                    }
+                }));
+                // Stale links first: a container that moved to another network gets its interface name back.
+                Links.removeStale(host, present, declared);
+                Links.setup(host, intent.links());
+                timed("links");
+            }
             Properties r = new Properties();
             r.setProperty("policy", o.policyName());
             r.setProperty("digest", intent.digest());
@@ -329,7 +359,8 @@ public final class Apply {
             files.put("applied.iptables", o.firewall() == Firewall.IPTABLES ? intent.ipv4() : "");
             files.put("applied.ip6tables", o.firewall() == Firewall.IPTABLES ? intent.ipv6() : "");
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
-            files.put("applied.iplink", intent.links());
+            files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
+            r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
             if (o.confirmSeconds() != null && !awaitConfirmation(in)) {
                 rollBack("no confirmation within " + o.confirmSeconds() + " s");
                 return FAILED;
@@ -339,8 +370,9 @@ public final class Apply {
             rollBack(e.getMessage());
             return FAILED;
         }
+        timed("record");
         err.println("netpolc: applied " + o.policyName() + " to " + host.describe() + " (" + plan.size() + " change"
-                + (plan.size() == 1 ? "" : "s") + ")");
+                + (plan.size() == 1 ? "" : "s") + "; " + timingSummary() + ")");
         return OK;
     }
 
@@ -547,7 +579,7 @@ public final class Apply {
         if (o.policy() != null) {
             prefixes.add(o.policy().settings().chainPrefix());
             tables.add(o.policy().settings().nftTable());
-            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout());
+            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true);
             known.add(Xtables.parse(i.ipv4()));
             known.add(Xtables.parse(i.ipv6()));
         }
@@ -573,7 +605,7 @@ public final class Apply {
                 plan.add("- nftables: table inet " + t);
             }
         }
-        Map<String, Links.Owned> present = Links.present(host);
+        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
         plan.addAll(Links.plan(present, Map.of()));
         printPlan(o.dryRun() ? out : err, plan, null);
         if (o.dryRun()) {
@@ -620,7 +652,8 @@ public final class Apply {
         if (layout == null && record != null && record.getProperty("layout") != null) {
             layout = Layout.of(record.getProperty("layout"));
         }
-        Intent intent = intent(o.policy(), firewall, layout);
+        boolean firewallOnly = o.firewallOnly() || record != null && "true".equals(record.getProperty("firewall-only"));
+        Intent intent = intent(o.policy(), firewall, layout, firewallOnly);
         if (record != null && !intent.digest().equals(record.getProperty("digest"))) {
             drift.add("the policy is not what was applied at " + record.getProperty("time") + " (digest "
                     + abbreviate(record.getProperty("digest")) + ", now " + abbreviate(intent.digest()) + ")");
@@ -647,8 +680,10 @@ public final class Apply {
         } else if (snap.nft.get(intent.nftTable()) != null) {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
-        drift.addAll(Links.plan(Links.present(host), Links.declared(intent.plan(), host.containerPrefix())));
-        drift.addAll(sysctlPlan(intent.plan()));
+        if (!firewallOnly) {
+            drift.addAll(Links.plan(Links.present(host), Links.declared(intent.plan(), host.containerPrefix())));
+            drift.addAll(sysctlPlan(intent.plan()));
+        }
         if (drift.isEmpty()) {
             out.println("in sync: " + host.describe() + " holds " + o.policyName() + " as applied at "
                     + record.getProperty("time") + " (" + intent.firewall().keyword() + ", " + intent.layout().keyword()
@@ -698,10 +733,8 @@ public final class Apply {
         if (have.equals(want)) {
             return lines;
         }
-        List<String> removed = new ArrayList<>(have);
-        want.forEach(removed::remove);
-        List<String> added = new ArrayList<>(want);
-        have.forEach(added::remove);
+        List<String> removed = IptablesState.minus(have, want);
+        List<String> added = IptablesState.minus(want, have);
         removed.forEach(l -> lines.add("- " + where + l));
         added.forEach(l -> lines.add("+ " + where + l));
         if (lines.isEmpty()) {

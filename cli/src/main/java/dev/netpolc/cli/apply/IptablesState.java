@@ -160,10 +160,8 @@ final class IptablesState {
                 s.rules(chain).stream().filter(r -> ownsRule(s, r)).forEach(r -> have.add(r.line(false)));
                 List<String> want = new ArrayList<>();
                 i.rules(chain).forEach(r -> want.add(r.line(false)));
-                List<String> removed = new ArrayList<>(have);
-                want.forEach(removed::remove);
-                List<String> added = new ArrayList<>(want);
-                have.forEach(added::remove);
+                List<String> removed = minus(have, want);
+                List<String> added = minus(want, have);
                 removed.forEach(r -> lines.add("- " + where + r));
                 added.forEach(r -> lines.add("+ " + where + r));
                 if (removed.isEmpty() && added.isEmpty() && !have.equals(want)) {
@@ -183,5 +181,21 @@ final class IptablesState {
             }
         }
         return lines;
+    }
+
+    /** The elements of {@code a} that {@code b} does not have, counting repeats, in a's order. */
+    static List<String> minus(List<String> a, List<String> b) {
+        Map<String, Integer> counts = new HashMap<>();
+        b.forEach(x -> counts.merge(x, 1, Integer::sum));
+        List<String> out = new ArrayList<>();
+        for (String x : a) {
+            Integer n = counts.get(x);
+            if (n == null || n == 0) {
+                out.add(x);
+            } else {
+                counts.put(x, n - 1);
+            }
+        }
+        return out;
     }
 }

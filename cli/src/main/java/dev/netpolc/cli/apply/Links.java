@@ -69,14 +69,26 @@ final class Links {
             }
         }
         Host.Result list = host.run(null, "ip", "netns", "list");
+        List<String> candidates = new ArrayList<>(List.of("sh", "-c",
+                "for ns; do echo \"netns: $ns\"; ip -n \"$ns\" -o link show lo 2>/dev/null; done", "sh"));
         if (list.ok()) {
             for (String line : list.out().split("\n")) {
                 String ns = line.split(" ")[0].strip();
-                if (ns.isEmpty() || !ns.startsWith(host.containerPrefix()) || ns.equals(host.netns())) {
+                if (!ns.isEmpty() && ns.startsWith(host.containerPrefix()) && !ns.equals(host.netns())) {
+                    candidates.add(ns);
+                }
+            }
+        }
+        if (candidates.size() > 4) {
+            // One shell for every namespace's loopback, rather than one process pair per namespace.
+            Host.Result lo = host.run(null, candidates);
+            String ns = null;
+            for (String line : lo.out().split("\n")) {
+                if (line.startsWith("netns: ")) {
+                    ns = line.substring(7);
                     continue;
                 }
-                Host.Result lo = host.run(null, "ip", "-n", ns, "-o", "link", "show", "lo");
-                Owned o = lo.ok() ? parse(lo.out().strip(), true) : null;
+                Owned o = ns == null ? null : parse(line.strip(), true);
                 if (o != null) {
                     out.put(o.mark(), new Owned(ns, o.mark(), true));
                 }
