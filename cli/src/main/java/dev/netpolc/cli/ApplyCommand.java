@@ -66,6 +66,8 @@ final class ApplyCommand implements Command {
                 .desc("iptables (default) or nftables").get());
         o.addOption(Option.builder("N").longOpt("netns").hasArg().argName("NAME")
                 .desc("work in network namespace NAME (/run/netns/NAME) instead of this host's").get());
+        o.addOption(Option.builder("P").longOpt("netns-prefix").hasArg().argName("PREFIX")
+                .desc("the prefix of container namespace names (default: NAME- with --netns, else none)").get());
         o.addOption(Option.builder("f").longOpt("firewall-only")
                 .desc("the firewall alone: no links, no sysctls (for a host whose links Docker still builds)").get());
         o.addOption(Option.builder("s").longOpt("state-dir").hasArg().argName("DIR")
@@ -134,7 +136,8 @@ final class ApplyCommand implements Command {
         }
         String netns = line.getOptionValue("netns");
         if (confirmed) {
-            return Apply.confirmed(new Apply.Options(null, null, null, null, netns, false, null, state, false), io.out(),
+            return Apply.confirmed(new Apply.Options(null, null, null, null, netns, false, null, state, false,
+                    line.getOptionValue("netns-prefix")), io.out(),
                     io.err());
         }
         Policy policy = null;
@@ -148,7 +151,8 @@ final class ApplyCommand implements Command {
         }
         Apply.Options options = new Apply.Options(argument == null ? null : PolicyInput.display(argument), policy,
                 firewall == null && !status ? Apply.Firewall.IPTABLES : firewall, layout, netns,
-                line.hasOption("dry-run"), confirm, state, line.hasOption("firewall-only"));
+                line.hasOption("dry-run"), confirm, state, line.hasOption("firewall-only"),
+                line.getOptionValue("netns-prefix"));
         if (status) {
             return Apply.status(options, io.out(), io.err());
         }

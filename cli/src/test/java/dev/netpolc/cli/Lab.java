@@ -53,6 +53,21 @@ final class Lab implements AutoCloseable {
         outside = prefix + "out";
     }
 
+    /**
+     * Builds the host with {@code netpolc apply --netns HOST} instead of the scripts: everything but
+     * the links and the firewall, then apply with {@code applyArgs} (the backend) and the policy.
+     */
+    void setUpByApply(Policy policy, java.nio.file.Path stateDir, String... applyArgs) {
+        setUp(policy, null, null, null, null, null);
+        List<String> args = new ArrayList<>(List.of("apply", "--netns", host, "--netns-prefix", prefix, "--state-dir",
+                stateDir.toString()));
+        args.addAll(List.of(applyArgs));
+        Run r = Run.netpolc(args.toArray(String[]::new));
+        if (r.exitCode() != 0) {
+            throw new AssertionError("netpolc apply failed in the lab:\n" + r.err());
+        }
+    }
+
     /** Builds the host: namespaces, uplink, the policy's links, routes back where needed, the firewall. */
     void setUp(Policy policy, String iplinkScript, Flavour flavour, String ipv4Rules, String ipv6Rules, String nftRules) {
         must(ip("netns", "add", host));
@@ -93,8 +108,10 @@ final class Lab implements AutoCloseable {
         }
         // nsenter, not 'ip netns exec': the latter gives the script a private mount namespace, and the
         // namespaces the script creates would vanish with it
-        must(run(iplinkScript, Kernel.which("nsenter").toString(), "--net=" + Kernel.NETNS_DIR + "/" + host, "env",
-                "NETPOLC_NETNS_PREFIX=" + prefix, "sh", "-s"));
+        if (iplinkScript != null) {
+            must(run(iplinkScript, Kernel.which("nsenter").toString(), "--net=" + Kernel.NETNS_DIR + "/" + host, "env",
+                    "NETPOLC_NETNS_PREFIX=" + prefix, "sh", "-s"));
+        }
         for (Network n : policy.networks()) {
             if (!n.isBridge() || n.internal()) {
                 continue;
@@ -110,6 +127,9 @@ final class Lab implements AutoCloseable {
             if (n.snatSource() != null) {
                 must(ip("-n", outside, "route", "replace", n.snatSource().text() + "/32", "via", LabModel.UPLINK4));
             }
+        }
+        if (flavour == null) {
+            return;
         }
         switch (flavour) {
             case NFTABLES:

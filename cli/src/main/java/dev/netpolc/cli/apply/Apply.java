@@ -58,7 +58,7 @@ public final class Apply {
      * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
      */
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
-            Integer confirmSeconds, Path stateDir, boolean firewallOnly) {}
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix) {}
 
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
@@ -71,7 +71,7 @@ public final class Apply {
     private Apply(Options o, PrintStream err) throws ApplyException {
         this.o = o;
         this.err = err;
-        this.host = Host.of(o.netns());
+        this.host = Host.of(o.netns(), o.netnsPrefix());
         this.store = new StateStore(o.stateDir(), o.netns());
     }
 

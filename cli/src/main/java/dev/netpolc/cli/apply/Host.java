@@ -36,15 +36,24 @@ public final class Host {
     }
 
     private final String netns;
+    private final String containerPrefix;
 
-    private Host(String netns) {
+    private Host(String netns, String containerPrefix) {
         this.netns = netns;
+        this.containerPrefix = containerPrefix != null ? containerPrefix : netns == null ? "" : netns + "-";
     }
 
-    /** The host of namespace {@code netns}, or of this process when null. */
-    public static Host of(String netns) throws ApplyException {
+    /**
+     * The host of namespace {@code netns}, or of this process when null; {@code containerPrefix}
+     * (null for the default) is the prefix of container namespace names.
+     */
+    public static Host of(String netns, String containerPrefix) throws ApplyException {
+        if (containerPrefix != null && !containerPrefix.matches("[A-Za-z0-9_.-]{0,40}")) {
+            throw new ApplyException("--netns-prefix '" + containerPrefix + "' may hold only letters, digits, '_', '.'"
+                    + " and '-', at most 40");
+        }
         if (netns == null) {
-            return new Host(null);
+            return new Host(null, containerPrefix);
         }
         if (!NETNS_NAME.matcher(netns).matches()) {
             throw new ApplyException("--netns '" + netns + "' is not a network namespace name (letters, digits, '_',"
@@ -54,7 +63,7 @@ public final class Host {
             throw new ApplyException("network namespace '" + netns + "' does not exist (no " + NETNS_DIR.resolve(netns)
                     + "); create it with 'ip netns add " + netns + "'");
         }
-        return new Host(netns);
+        return new Host(netns, containerPrefix);
     }
 
     /** The namespace name, or null for this process's own. */
@@ -69,10 +78,11 @@ public final class Host {
 
     /**
      * The prefix of the container namespaces the iplink scripts create ({@code NETPOLC_NETNS_PREFIX}):
-     * inside {@code --netns NAME} they are {@code NAME-CONTAINER}, so that they go with it.
+     * inside {@code --netns NAME} they are {@code NAME-CONTAINER}, so that they go with it, unless
+     * {@code --netns-prefix} says otherwise.
      */
     public String containerPrefix() {
-        return netns == null ? "" : netns + "-";
+        return containerPrefix;
     }
 
     /** Runs a command in the namespace, feeding it {@code stdin} (may be null). */
