@@ -35,6 +35,8 @@ measure() {
     set -- $(cat "$TMP/time")
     echo "$label: $1 s wall, $(echo "$2 + $3" | bc) s CPU"
 }
+# steps: netpolc's own summary of an apply (the last line on its standard error, in $TMP/err).
+steps() { echo "    $(tail -n 1 "$TMP/err" | sed 's/.*changes*; //; s/)$//')"; }
 
 i=0
 {
@@ -56,9 +58,11 @@ measure "iptables-restore -w, $RULES rules" nsenter --net=/run/netns/"$RUN-resto
 
 newns apply
 measure "netpolc apply --firewall-only (iptables, both families, verified)" \
-    $NETPOLC apply --netns "$RUN-apply" --state-dir "$TMP/state" --firewall-only "$TMP/policy.net" 2> /dev/null
+    $NETPOLC apply --netns "$RUN-apply" --state-dir "$TMP/state" --firewall-only "$TMP/policy.net" 2> "$TMP/err"
+steps
 measure "  the same again (no changes)" \
-    $NETPOLC apply --netns "$RUN-apply" --state-dir "$TMP/state" --firewall-only "$TMP/policy.net" 2> /dev/null
+    $NETPOLC apply --netns "$RUN-apply" --state-dir "$TMP/state" --firewall-only "$TMP/policy.net" 2> "$TMP/err"
+steps
 
 # One process per rule: chains first, then every rule with -A, table by table.
 awk '/^\*/ { t = substr($0, 2) } /^:/ { split(substr($0, 2), a, " "); if (a[2] == "-") print "iptables -w -t " t " -N " a[1]; else print "iptables -w -t " t " -P " a[1] " " a[2] } /^-A / { print "iptables -w -t " t " " $0 }' "$TMP/rules.v4" > "$TMP/one-by-one.sh"
@@ -69,10 +73,13 @@ newns nft
 measure "nft -f of the nftables table" nsenter --net=/run/netns/"$RUN-nft" nft -f "$TMP/table.nft"
 newns applynft
 measure "netpolc apply --backend nftables --firewall-only (verified)" \
-    $NETPOLC apply --netns "$RUN-applynft" --state-dir "$TMP/state" --backend nftables --firewall-only "$TMP/policy.net" 2> /dev/null
+    $NETPOLC apply --netns "$RUN-applynft" --state-dir "$TMP/state" --backend nftables --firewall-only "$TMP/policy.net" 2> "$TMP/err"
+steps
 
 newns links
 measure "netpolc apply with links ($N bridges, veth pairs and container namespaces)" \
-    $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" "$TMP/policy.net" 2> /dev/null
-measure "  the same again (no changes)" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" "$TMP/policy.net" 2> /dev/null
-measure "  apply --down" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" --down 2> /dev/null
+    $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" "$TMP/policy.net" 2> "$TMP/err"
+steps
+measure "  the same again (no changes)" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" "$TMP/policy.net" 2> "$TMP/err"
+steps
+measure "  apply --down" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" --down 2> "$TMP/err"
