@@ -304,6 +304,36 @@ class ApplyKernelTest {
         }
     }
 
+    /** The lock-out case: the SSH session that ran 'apply --confirm' drops (SIGHUP) before confirming. */
+    @Test
+    void aHangUpWhileWaitingForConfirmationRollsBack() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, A));
+            Snapshot before = snapshot(ns);
+            // A JVM of its own, so that the signal ends it and not the test.
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "dev.netpolc.cli.Main", "apply", "--netns", ns.name,
+                    "--state-dir", state.toString(), "--confirm", "120", B)
+                    .directory(Repo.root().toFile()).redirectErrorStream(true).start();
+            Path pending = state.resolve("netns").resolve(ns.name).resolve("pending");
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!Files.exists(pending) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(pending), "apply --confirm never waited");
+            assertTrue(Kernel.run(null, List.of("kill", "-HUP", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not end on SIGHUP");
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(output.contains("interrupted while waiting for the confirmation"), output);
+            assertTrue(output.contains("as it was before"), output);
+            Snapshot after = snapshot(ns);
+            assertEquals(before.v4(), after.v4());
+            assertEquals(before.v6(), after.v6());
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), "links and record are A's again: " + st.out());
+        }
+    }
+
     @Test
     void confirmWithConfirmationKeepsTheNewState() throws Exception {
         try (Kernel.Netns ns = new Kernel.Netns(); Kernel.Netns clean = new Kernel.Netns()) {

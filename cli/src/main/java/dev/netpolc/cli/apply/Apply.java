@@ -361,9 +361,30 @@ public final class Apply {
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
-            if (o.confirmSeconds() != null && !awaitConfirmation(in)) {
-                rollBack("no confirmation within " + o.confirmSeconds() + " s");
-                return FAILED;
+            if (o.confirmSeconds() != null) {
+                // Whoever decides first (the wait, or a signal such as the SIGHUP of a dropped SSH
+                // session, which runs the shutdown hook) keeps or rolls back; the other does nothing.
+                java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread hook = new Thread(() -> {
+                    if (decided.compareAndSet(false, true)) {
+                        rollBack("interrupted while waiting for the confirmation");
+                        try {
+                            Files.deleteIfExists(store.file("pending"));
+                        } catch (IOException e) {
+                            // a stale marker only makes a later --confirmed say it confirmed nothing useful
+                        }
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(hook);
+                boolean kept = awaitConfirmation(in);
+                if (!decided.compareAndSet(false, true)) {
+                    return FAILED;
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (!kept) {
+                    rollBack("no confirmation within " + o.confirmSeconds() + " s");
+                    return FAILED;
+                }
             }
             store.write(r, files);
         } catch (ApplyException e) {
