@@ -30,11 +30,6 @@ public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPol
         uplinks = List.copyOf(uplinks);
     }
 
-    /** These settings with another layout. */
-    public HostSettings withLayout(Layout other) {
-        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable, uplinkMtu, other, span);
-    }
-
     public static HostSettings defaults() {
         return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), DEFAULT_NFT_TABLE, null,
                 Layout.DOCKER, SourceSpan.BUILTIN);

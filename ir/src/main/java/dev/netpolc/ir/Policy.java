@@ -37,11 +37,6 @@ public record Policy(List<String> files, HostSettings settings, List<Network> ne
         this(files, settings, networks, containers, List.of(), List.of());
     }
 
-    /** This policy with other settings. */
-    public Policy withSettings(HostSettings other) {
-        return new Policy(files, other, networks, containers, nodes);
-    }
-
     /** The networks by name, in declaration order. */
     public Map<String, Network> networksByName() {
         Map<String, Network> byName = new LinkedHashMap<>();
