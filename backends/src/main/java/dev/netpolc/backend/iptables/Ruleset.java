@@ -6,20 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The view-model an iptables-restore script is printed from: tables, each with its chains (name
- * and policy, built-in chains first) and its rules grouped by chain in chain order, as
- * iptables-save groups them. The template only prints it.
+ * The rules of an iptables-restore script: tables, each with its chains (name and policy,
+ * built-in chains first) and its rules grouped by chain in chain order, as iptables-save groups
+ * them; {@link #text()} prints it.
  */
 public final class Ruleset {
-
-    /** A chain header: {@code :NAME POLICY [0:0]}; user chains have the policy {@code -}. */
-    public record ChainView(String name, String policy) {}
-
-    /** A rule line: {@code -A CHAIN SPEC}. */
-    public record RuleView(String chain, String spec) {}
-
-    /** A table with its chains and rules. */
-    public record TableView(String name, List<ChainView> chains, List<RuleView> rules) {}
 
     private final Map<String, Table> tables = new LinkedHashMap<>();
 
@@ -46,23 +37,30 @@ public final class Ruleset {
             }
             list.add(r);
         }
-
-        TableView view() {
-            List<ChainView> cs = new ArrayList<>();
-            chains.forEach((n, p) -> cs.add(new ChainView(n, p)));
-            List<RuleView> rs = new ArrayList<>();
-            rules.forEach((chain, list) -> list.forEach(r -> rs.add(new RuleView(chain, r.spec()))));
-            return new TableView(name, List.copyOf(cs), List.copyOf(rs));
-        }
     }
 
     Table table(String name) {
         return tables.computeIfAbsent(name, Table::new);
     }
 
-    public List<TableView> views() {
-        List<TableView> out = new ArrayList<>();
-        tables.values().forEach(t -> out.add(t.view()));
-        return out;
+    /**
+     * The iptables-restore script: per table {@code *NAME}, its chain headers, its rules and
+     * {@code COMMIT}, as iptables-save prints them.
+     */
+    public String text() {
+        StringBuilder b = new StringBuilder(4096);
+        for (Table t : tables.values()) {
+            b.append('*').append(t.name).append('\n');
+            for (Map.Entry<String, String> c : t.chains.entrySet()) {
+                b.append(':').append(c.getKey()).append(' ').append(c.getValue()).append(" [0:0]\n");
+            }
+            for (Map.Entry<String, List<Rule>> c : t.rules.entrySet()) {
+                for (Rule r : c.getValue()) {
+                    b.append("-A ").append(c.getKey()).append(' ').append(r.spec()).append('\n');
+                }
+            }
+            b.append("COMMIT\n");
+        }
+        return b.toString();
     }
 }
