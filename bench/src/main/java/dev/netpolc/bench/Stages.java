@@ -20,6 +20,8 @@ import java.util.List;
  * in a real run). For profiling; the steady-state figures come from the JMH benchmarks.
  *
  * <pre>java -cp CLASSPATH dev.netpolc.bench.Stages POLICY [TARGET...]</pre>
+ *
+ * With {@code -Dstages.repeat=K} the resolution runs K more times afterwards, for a profiler.
  */
 public final class Stages {
 
@@ -41,6 +43,11 @@ public final class Stages {
         System.out.printf("parse    %8.1f ms%n", (t2 - t1) / 1e6);
         System.out.printf("resolve  %8.1f ms  (%d networks, %d containers)%n", (t3 - t2) / 1e6,
                 policy.networks().size(), policy.containers().size());
+        for (int i = Integer.getInteger("stages.repeat", 0); i > 0; i--) {
+            long s = System.nanoTime();
+            resolve(args[0], parsed);
+            System.out.printf("resolve  %8.1f ms%n", (System.nanoTime() - s) / 1e6);
+        }
         List<String> targets = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("iptables");
         for (String target : targets) {
             Backend b = Backends.byName(target).orElseThrow(() -> new IllegalArgumentException("no target " + target));

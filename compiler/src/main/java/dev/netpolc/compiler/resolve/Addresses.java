@@ -127,6 +127,12 @@ final class Addresses {
     }
 
     static IpAddr ir(Family family, BigInteger v) {
+        if (family == Family.IPV4) {
+            // Dotted quad straight from the value: this runs for every allocated address, and the
+            // general path through IPAddress costs several objects and string caches per address.
+            long x = v.longValue();
+            return new IpAddr(Family.IPV4, ((x >>> 24) & 255) + "." + ((x >>> 16) & 255) + "." + ((x >>> 8) & 255) + "." + (x & 255));
+        }
         return ir(fromValue(family, v));
     }
 

@@ -382,9 +382,12 @@ final class ContainerResolver {
     /** Docker's MAC for a container interface: 02:42 and the four bytes of its IPv4 address. */
     private static String derivedMac(CDraft c, Draft net, IpAddr v4) {
         if (v4 != null) {
-            String[] o = v4.text().split("\\.");
-            return String.format("02:42:%02x:%02x:%02x:%02x", Integer.parseInt(o[0]), Integer.parseInt(o[1]),
-                    Integer.parseInt(o[2]), Integer.parseInt(o[3]));
+            StringBuilder mac = new StringBuilder(17).append("02:42");
+            for (String octet : v4.text().split("\\.", 4)) {
+                int b = Integer.parseInt(octet);
+                mac.append(':').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+            }
+            return mac.toString();
         }
         String h = NetworkResolver.sha256Hex("mac\0" + c.name + "\0" + net.name);
         return "02:42:" + h.substring(0, 2) + ":" + h.substring(2, 4) + ":" + h.substring(4, 6) + ":" + h.substring(6, 8);
