@@ -16,7 +16,6 @@ import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.PublishedPort;
 import dev.netpolc.ir.SourceSpan;
-import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -254,7 +253,7 @@ final class ContainerResolver {
     }
 
     private BigInteger staticAddress(CDraft c, Draft net, Attr.Option o, Family family) {
-        IPAddress addr = networks.address(o.value());
+        Ip addr = networks.address(o.value());
         if (addr == null) {
             return null;
         }
@@ -444,7 +443,7 @@ final class ContainerResolver {
         Attachment at = attachments.stream().filter(a -> a.network().equals(net.name)).findFirst().orElseThrow();
         List<PublishedPort> out = new ArrayList<>();
         List<Family> families = new ArrayList<>();
-        IPAddress hostIp = spec.hostAddress();
+        Ip hostIp = spec.hostAddress();
         if (hostIp == null && net.hostBinding != null) {
             hostIp = net.hostBinding;
         }
