@@ -37,7 +37,8 @@ final class CompileCommand implements Command {
         return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
                 + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
                 + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
-                + "describes several hosts: the iplink targets build one of them, named with --node.\n\ntargets:\n"
+                + "describes several hosts: every target builds one of them, named with --node (its\n"
+                + "containers and their published ports; every network).\n\ntargets:\n"
                 + Backends.all().stream().map(b -> String.format("  %-16s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
@@ -49,7 +50,7 @@ final class CompileCommand implements Command {
         o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET")
                 .desc("what to generate (default " + Backends.defaultBackend().name() + ")").get());
         o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
-                .desc("the host to build, in a policy with nodes (the firewall targets ignore nodes)").get());
+                .desc("the host to build, required in a policy with nodes").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
                 .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
         o.addOption(Option.builder("a").longOpt("annotate")

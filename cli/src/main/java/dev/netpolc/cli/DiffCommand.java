@@ -47,7 +47,7 @@ final class DiffCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "diff [-t TARGET] [--format text|json] OLD.net NEW.net | POLICY --saved FILE | POLICY --live [--netns NAME]";
+        return "diff [-t TARGET] [--node NODE] [--format text|json] OLD.net NEW.net | POLICY --saved FILE | POLICY --live [--netns NAME]";
     }
 
     @Override
@@ -65,6 +65,8 @@ final class DiffCommand implements Command {
         o.addOption(Option.builder("s").longOpt("saved").hasArg().argName("FILE").desc("compare with a saved dump").get());
         o.addOption(Option.builder("L").longOpt("live").desc("compare with the host's current rules").get());
         o.addOption(Option.builder("n").longOpt("netns").hasArg().argName("NAME").desc("with --live: inside this network namespace").get());
+        o.addOption(Option.builder().longOpt("node").hasArg().argName("NODE")
+                .desc("the host whose output is compared, required for a policy with nodes").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
@@ -92,10 +94,28 @@ final class DiffCommand implements Command {
         if (!target.equals("iptables") && !target.equals("ip6tables") && !target.equals("nftables") && host) {
             throw new UsageException("diff: --saved and --live compare firewall targets only");
         }
-        return host ? againstHost(line, backend, format, io) : betweenPolicies(args, backend, format, io);
+        String node = line.getOptionValue("node");
+        return host ? againstHost(line, backend, node, format, io) : betweenPolicies(args, backend, node, format, io);
     }
 
-    private int betweenPolicies(List<String> args, Backend backend, String format, Io io) {
+    /** The output of one host: a policy with nodes needs --node (as compile does), one without refuses it. */
+    private static String render(Backend backend, PolicyInput.Loaded loaded, String argument, String node)
+            throws UsageException {
+        Policy p = loaded.policy();
+        if (node != null && p.node(node).isEmpty()) {
+            throw new UsageException("diff: " + (p.nodes().isEmpty() ? "--node " + node + ": " + argument + " declares no nodes"
+                    : "unknown node '" + node + "' in " + argument + " (nodes: "
+                            + p.nodes().stream().map(dev.netpolc.ir.Node::name).collect(Collectors.joining(", ")) + ")"));
+        }
+        if (node == null && backend.perNode() && !p.nodes().isEmpty()) {
+            throw new UsageException("diff: " + argument + " declares nodes ("
+                    + p.nodes().stream().map(dev.netpolc.ir.Node::name).collect(Collectors.joining(", "))
+                    + "): choose the host with --node, for example --node " + p.nodes().get(0).name());
+        }
+        return backend.render(p, new dev.netpolc.backend.RenderOptions(false, node));
+    }
+
+    private int betweenPolicies(List<String> args, Backend backend, String node, String format, Io io) throws UsageException {
         PolicyInput.Loaded oldP = PolicyInput.load(args.get(0), io);
         if (oldP.policy() == null) {
             return ExitCode.USAGE;
@@ -104,8 +124,8 @@ final class DiffCommand implements Command {
         if (newP.policy() == null) {
             return ExitCode.USAGE;
         }
-        List<String> before = lines(backend.render(oldP.policy()));
-        List<String> after = lines(backend.render(newP.policy()));
+        List<String> before = lines(render(backend, oldP, args.get(0), node));
+        List<String> after = lines(render(backend, newP, args.get(1), node));
         Patch<String> patch = DiffUtils.diff(before, after);
         List<String> removed = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -207,11 +227,12 @@ final class DiffCommand implements Command {
         return space < 0 ? rest : rest.substring(0, space);
     }
 
-    private int againstHost(CommandLine line, Backend backend, String format, Io io) {
+    private int againstHost(CommandLine line, Backend backend, String node, String format, Io io) throws UsageException {
         PolicyInput.Loaded loaded = PolicyInput.load(line.getArgList().get(0), io);
         if (loaded.policy() == null) {
             return ExitCode.USAGE;
         }
+        String ours = render(backend, loaded, line.getArgList().get(0), node);
         String dump;
         String hostName;
         if (line.hasOption("saved")) {
@@ -249,7 +270,6 @@ final class DiffCommand implements Command {
                 return ExitCode.USAGE;
             }
         }
-        String ours = backend.render(loaded.policy());
         return backend.name().equals("nftables") ? nftDrift(loaded.policy(), ours, dump, hostName, format, io)
                 : iptablesDrift(ours, dump, hostName, format, io);
     }

@@ -21,7 +21,7 @@ import org.apache.commons.cli.ParseException;
 public final class Main {
 
     private static final List<Command> COMMANDS = List.of(new CompileCommand(), new LintCommand(), new DiffCommand(),
-            new InspectCommand(), new LsCommand());
+            new InspectCommand(), new LsCommand(), new ExplainCommand());
 
     private Main() {}
 
@@ -124,7 +124,8 @@ public final class Main {
         b.append("usage: netpolc ").append(c.synopsis()).append("\n");
         b.append(c.summary()).append("\n\noptions:\n");
         for (Option o : c.options().getOptions()) {
-            String names = "-" + o.getOpt() + ", --" + o.getLongOpt() + (o.hasArg() ? " " + o.getArgName() : "");
+            String names = (o.getOpt() == null ? "    " : "-" + o.getOpt() + ", ") + "--" + o.getLongOpt()
+                    + (o.hasArg() ? " " + o.getArgName() : "");
             b.append(String.format("  %-24s %s%n", names, o.getDescription()));
         }
         b.append("\n").append(c.details());

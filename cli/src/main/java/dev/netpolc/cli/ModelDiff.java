@@ -92,7 +92,48 @@ final class ModelDiff {
                 out.add(new Change("container", c.name(), "changed", changed, words(o), words(c)));
             }
         }
+        rules(out, oldP, newP);
         return out;
+    }
+
+    /**
+     * Policy rules, compared as written: a rule whose text is in one policy only is removed or
+     * added (a moved rule is both, since order decides). Rules carry no words: their generated
+     * lines are numbered by position, which any change before them shifts.
+     */
+    private static void rules(List<Change> out, Policy oldP, Policy newP) {
+        List<String> oldT = oldP.rules().stream().map(ModelDiff::written).toList();
+        List<String> newT = newP.rules().stream().map(ModelDiff::written).toList();
+        if (oldT.equals(newT)) {
+            return;
+        }
+        // the longest common subsequence keeps the rules that stayed in the same relative order
+        int[][] lcs = new int[oldT.size() + 1][newT.size() + 1];
+        for (int i = oldT.size() - 1; i >= 0; i--) {
+            for (int j = newT.size() - 1; j >= 0; j--) {
+                lcs[i][j] = oldT.get(i).equals(newT.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        int i = 0;
+        int j = 0;
+        while (i < oldT.size() || j < newT.size()) {
+            if (i < oldT.size() && j < newT.size() && oldT.get(i).equals(newT.get(j))) {
+                i++;
+                j++;
+            } else if (j < newT.size() && (i == oldT.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+                out.add(new Change("rule", newT.get(j), "added", List.of(new Attribute("line",
+                        "-", Integer.toString(newP.rules().get(j).span().line()))), Set.of(), Set.of()));
+                j++;
+            } else {
+                out.add(new Change("rule", oldT.get(i), "removed", List.of(new Attribute("line",
+                        Integer.toString(oldP.rules().get(i).span().line()), "-")), Set.of(), Set.of()));
+                i++;
+            }
+        }
+    }
+
+    private static String written(dev.netpolc.ir.PolicyRule r) {
+        return r.text() + (r.comment() == null ? "" : " comment \"" + r.comment() + "\"");
     }
 
     private static Map<String, String> attributes(Network n) {

@@ -52,11 +52,43 @@ final class ModelJson {
                 containers.add(container(c));
             }
         }
+        if (only.isEmpty()) {
+            ArrayNode rules = root.putArray("rules");
+            p.rules().forEach(r -> rules.add(rule(r)));
+        }
         try {
             return MAPPER.writeValueAsString(root).replace("\r\n", "\n") + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static ObjectNode rule(dev.netpolc.ir.PolicyRule r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("number", r.number());
+        o.put("text", r.text());
+        o.put("action", r.action().keyword());
+        o.put("log", r.log());
+        o.put("logPrefix", r.logPrefix());
+        o.put("hook", r.hook().name().toLowerCase(Locale.ROOT));
+        o.set("from", endpoint(r.from()));
+        o.set("to", endpoint(r.to()));
+        ArrayNode services = o.putArray("services");
+        r.services().forEach(s -> services.add(s.toString()));
+        o.put("comment", r.comment());
+        o.put("source", r.span().file() + ":" + r.span().line() + ":" + r.span().column());
+        return o;
+    }
+
+    private static ObjectNode endpoint(dev.netpolc.ir.RuleEndpoint e) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("text", e.text());
+        o.put("any", e.any());
+        o.put("host", e.host());
+        o.put("external", e.external());
+        ArrayNode cidrs = o.putArray("addresses");
+        e.cidrs().forEach(c -> cidrs.add(c.toString()));
+        return o;
     }
 
     private static ObjectNode network(Network n, Policy p) {

@@ -2,9 +2,11 @@ package dev.netpolc.cli;
 
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
+import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.ir.Diagnostic;
 import dev.netpolc.ir.Diagnostic.Note;
 import dev.netpolc.ir.DiagnosticCode;
+import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.SourceSpan;
 import java.io.IOException;
@@ -28,7 +30,18 @@ final class Validators {
     static List<Diagnostic> check(Policy policy, String file, Io io) {
         List<Diagnostic> out = new ArrayList<>();
         for (Backend b : Backends.all()) {
-            out.addAll(validate(b.name(), b.render(policy), file));
+            if (b.perNode() && !policy.nodes().isEmpty()) {
+                // each host's output is checked; one diagnostic per target is enough
+                for (Node n : policy.nodes()) {
+                    List<Diagnostic> found = validate(b.name(), b.render(policy, new RenderOptions(false, n.name())), file);
+                    out.addAll(found);
+                    if (!found.isEmpty()) {
+                        break;
+                    }
+                }
+            } else {
+                out.addAll(validate(b.name(), b.render(policy), file));
+            }
         }
         return out;
     }

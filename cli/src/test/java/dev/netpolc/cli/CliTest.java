@@ -203,7 +203,9 @@ class CliTest {
         assertEquals(1, tree.at("/summary/warnings").asInt());
         assertEquals("NP2003", tree.at("/diagnostics/0/code").asText());
         Run list = Run.netpolc("lint", "--list-checks");
-        assertEquals(11, list.out().lines().filter(l -> l.startsWith("NP30")).count(), list.out());
+        assertEquals(dev.netpolc.compiler.lint.Checks.ALL.size(), list.out().lines().filter(l -> l.startsWith("NP30")).count(),
+                list.out());
+        assertTrue(list.out().contains("NP3015  warning  overlapping-rules"), list.out());
     }
 
     @Test
@@ -224,7 +226,8 @@ class CliTest {
     }
 
     private static final String NODES = "node node1 { address 192.0.2.11 }\nnode node2 { address 192.0.2.12 }\n"
-            + "network bridge {}\ncontainer web { node node1 }\ncontainer db { node node2 }\n";
+            + "network bridge {}\ncontainer web { node node1; publish 8080 -> 80 }\n"
+            + "container db { node node2; publish 5432 -> 5432 }\n";
 
     @Test
     void helpListsTheIplinkTargetsAndTheNodeOption() {
@@ -236,9 +239,9 @@ class CliTest {
     }
 
     @Test
-    void anIplinkTargetOfAPolicyWithNodesNeedsNode() throws IOException {
+    void everyTargetOfAPolicyWithNodesNeedsNode() throws IOException {
         write("nodes.net", NODES);
-        for (String target : new String[] {"iplink", "iplink-teardown", "iplink-batch"}) {
+        for (String target : new String[] {"iptables", "ip6tables", "nftables", "iplink", "iplink-teardown", "iplink-batch"}) {
             Run run = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "nodes.net");
             assertEquals(2, run.exitCode(), run.err());
             assertEquals("", run.out());
@@ -246,6 +249,10 @@ class CliTest {
                     + "' builds one host, but the policy declares nodes: node1, node2\n"), run.err());
             assertTrue(run.err().contains("--node node1 nodes.net"), run.err());
         }
+        Run dflt = Run.netpolcIn(dir, new byte[0], "compile", "nodes.net");
+        assertEquals(2, dflt.exitCode(), "the default target needs --node too: " + dflt.err());
+        Run checked = Run.netpolcIn(dir, new byte[0], "lint", "--check-output", "nodes.net");
+        assertEquals(0, checked.exitCode(), "lint checks every node's output: " + checked.err());
         Run one = Run.netpolcIn(dir, new byte[0], "compile", "-t", "iplink", "--node", "node1", "nodes.net");
         assertEquals(0, one.exitCode(), one.err());
         assertTrue(one.out().contains("ns=\"$p\"'web'"), one.out());
@@ -271,16 +278,42 @@ class CliTest {
         assertEquals(2, iptables.exitCode(), "a misspelt node is an error for every target");
     }
 
+    /** A node's firewall publishes its own containers' ports, never another node's; every node has every bridge. */
     @Test
-    void theIptablesTargetsIgnoreNodes() throws IOException {
+    void aNodesFirewallHoldsOnlyItsOwnContainersPorts() throws IOException {
         write("nodes.net", NODES);
-        for (String target : new String[] {"iptables", "ip6tables"}) {
-            Run all = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "nodes.net");
-            assertEquals(0, all.exitCode(), all.err());
+        for (String target : new String[] {"iptables", "nftables"}) {
             Run node1 = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "--node", "node1", "nodes.net");
+            Run node2 = Run.netpolcIn(dir, new byte[0], "compile", "-t", target, "--node", "node2", "nodes.net");
             assertEquals(0, node1.exitCode(), node1.err());
-            assertEquals(all.out(), node1.out(), target + " must print the same rules with or without --node");
+            assertEquals(0, node2.exitCode(), node2.err());
+            for (Run r : List.of(node1, node2)) {
+                assertTrue(r.out().contains("docker0"), "every node has the bridge:\n" + r.out());
+            }
+            assertTrue(node1.out().contains("8080") && !node1.out().contains("5432"), target + " node1:\n" + node1.out());
+            assertTrue(node2.out().contains("5432") && !node2.out().contains("8080"), target + " node2:\n" + node2.out());
         }
+    }
+
+    /** diff compares one host of a policy with nodes, as compile builds it. */
+    @Test
+    void diffOfAPolicyWithNodesComparesOneNode() throws IOException {
+        write("nodes.net", NODES);
+        Run none = Run.netpolcIn(dir, new byte[0], "diff", "nodes.net", "nodes.net");
+        assertEquals(2, none.exitCode(), none.err());
+        assertTrue(none.err().contains("declares nodes (node1, node2): choose the host with --node"), none.err());
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "diff", "--node", "node2", "nodes.net", "nodes.net").exitCode());
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "diff", "-t", "iplink", "--node", "node1", "nodes.net", "nodes.net")
+                .exitCode(), "the iplink targets compare one node too");
+        assertEquals(0, Run.netpolcIn(dir, new byte[0], "compile", "--node", "node1", "-o", "node1.rules", "nodes.net").exitCode());
+        Run own = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node1", "nodes.net", "--saved", "node1.rules");
+        assertEquals(0, own.exitCode(), own.out() + own.err());
+        Run other = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node2", "nodes.net", "--saved", "node1.rules");
+        assertEquals(1, other.exitCode(), "node1's rules are drift for node2:\n" + other.out() + other.err());
+        write("plain.net", GOOD);
+        Run plain = Run.netpolcIn(dir, new byte[0], "diff", "--node", "node1", "plain.net", "plain.net");
+        assertEquals(2, plain.exitCode());
+        assertTrue(plain.err().contains("--node node1: plain.net declares no nodes"), plain.err());
     }
 
     private Path write(String name, String text) throws IOException {

@@ -34,11 +34,14 @@ class GoldenTest {
                 }));
             }
             for (String target : ANNOTATED) {
-                tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " -t " + target + " --annotate", () -> {
-                    Run run = Run.netpolc("compile", "-t", target, "--annotate", Repo.display(policy));
-                    assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
-                    GoldenFiles.verify(Repo.stem(policy), target + "-annotated", run.out());
-                }));
+                for (String node : Targets.hosts(policy)) {
+                    tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " -t " + target + " --annotate"
+                            + Targets.suffix(node), () -> {
+                        Run run = Run.netpolc(Targets.compile(policy, node, "-t", target, "--annotate"));
+                        assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
+                        GoldenFiles.verify(Repo.stem(policy), annotatedKind(target, node), run.out());
+                    }));
+                }
             }
             tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " inspect --format json", () -> {
                 Run run = Run.netpolc("inspect", "--format", "json", Repo.display(policy));
@@ -46,7 +49,7 @@ class GoldenTest {
                 GoldenFiles.verify(Repo.stem(policy), "inspect", run.out());
             }));
             tests.add(DynamicTest.dynamicTest(Repo.relative(policy) + " warnings", () -> {
-                Run run = Run.netpolc("compile", Repo.display(policy));
+                Run run = Run.netpolc(Targets.compile(policy, Targets.hosts(policy).get(0)));
                 if (!run.err().isEmpty()) {
                     GoldenFiles.verify(Repo.stem(policy), "diagnostics", run.err());
                 }
@@ -92,6 +95,11 @@ class GoldenTest {
 
     static final List<String> LINT_FORMATS = List.of("json", "sarif");
 
+    /** The golden kind of a target's annotated output, for one node (null: a policy without nodes). */
+    static String annotatedKind(String target, String node) {
+        return target + "-annotated" + (node == null ? "" : "@" + node);
+    }
+
     /** The targets whose annotated output is golden-tested too. */
     static final List<String> ANNOTATED = List.of("iptables", "nftables");
 
@@ -125,10 +133,12 @@ class GoldenTest {
             }
             expected.add(Repo.stem(policy) + ".inspect" + GoldenFiles.APPROVED);
             for (String target : ANNOTATED) {
-                expected.add(Repo.stem(policy) + "." + target + "-annotated" + GoldenFiles.APPROVED);
+                for (String node : Targets.hosts(policy)) {
+                    expected.add(Repo.stem(policy) + "." + annotatedKind(target, node) + GoldenFiles.APPROVED);
+                }
             }
             expectLint(expected, policy);
-            if (!Run.netpolc("compile", Repo.display(policy)).err().isEmpty()) {
+            if (!Run.netpolc(Targets.compile(policy, Targets.hosts(policy).get(0))).err().isEmpty()) {
                 expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
             }
         }
@@ -140,6 +150,7 @@ class GoldenTest {
             expected.add("diff/" + dir.getFileName() + ".diff" + GoldenFiles.APPROVED);
             expected.add("diff/" + dir.getFileName() + ".diff-json" + GoldenFiles.APPROVED);
         }
+        expected.addAll(ExplainGoldenTest.goldenFiles());
         Set<String> actual = new TreeSet<>();
         try (Stream<Path> s = Files.walk(Repo.golden())) {
             s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(GoldenFiles.APPROVED))

@@ -238,8 +238,8 @@ class IplinkKernelTest {
             }
             run(node1, compileTo(policy, "iplink", "node1"), "iplink --node node1");
             run(node2, compileTo(policy, "iplink-batch", "node2"), "iplink-batch --node node2");
-            String db = ir.container("db").orElseThrow().attachments().get(0).ipv4().text();
-            String web = ir.container("web").orElseThrow().attachments().get(0).ipv4().text();
+            String db = meshAddress(ir, "db");
+            String web = meshAddress(ir, "web");
             ping(node1.prefix() + "web", db);
             ping(node2.prefix() + "db", web);
             run(node1, compileTo(policy, "iplink-teardown", "node1"), "iplink-teardown --node node1");
@@ -247,6 +247,11 @@ class IplinkKernelTest {
             assertEquals(List.of(), node1.children());
             assertEquals(List.of(), node2.children());
         }
+    }
+
+    private static String meshAddress(Policy ir, String container) {
+        return ir.container(container).orElseThrow().attachments().stream().filter(a -> a.network().equals("mesh"))
+                .findFirst().orElseThrow().ipv4().text();
     }
 
     private static void ping(String namespace, String address) {

@@ -26,21 +26,24 @@ class KernelRoundTripTest {
                 "ip6tables-legacy-save");
         List<DynamicTest> tests = new ArrayList<>();
         for (Path policy : Repo.validPolicies()) {
-            for (String target : List.of("iptables", "ip6tables")) {
-                for (String flavour : List.of("nft", "legacy")) {
-                    tests.add(roundTrip(policy, target, flavour, false));
+            for (String node : Targets.hosts(policy)) {
+                for (String target : List.of("iptables", "ip6tables")) {
+                    for (String flavour : List.of("nft", "legacy")) {
+                        tests.add(roundTrip(policy, node, target, flavour, false));
+                    }
                 }
+                tests.add(roundTrip(policy, node, "iptables", "nft", true));
             }
-            tests.add(roundTrip(policy, "iptables", "nft", true));
         }
         return tests.stream();
     }
 
-    private static DynamicTest roundTrip(Path policy, String target, String flavour, boolean annotate) {
+    private static DynamicTest roundTrip(Path policy, String node, String target, String flavour, boolean annotate) {
         String tool = target + "-" + flavour;
-        return DynamicTest.dynamicTest(Repo.relative(policy) + " " + tool + (annotate ? " --annotate" : ""), () -> {
-                    Run run = annotate ? Run.netpolc("compile", "-t", target, "--annotate", Repo.display(policy))
-                            : Run.netpolc("compile", "-t", target, Repo.display(policy));
+        return DynamicTest.dynamicTest(Repo.relative(policy) + Targets.suffix(node) + " " + tool
+                + (annotate ? " --annotate" : ""), () -> {
+                    Run run = annotate ? Run.netpolc(Targets.compile(policy, node, "-t", target, "--annotate"))
+                            : Run.netpolc(Targets.compile(policy, node, "-t", target));
                     assertEquals(0, run.exitCode(), run.err());
                     try (Kernel.Netns ns = new Kernel.Netns()) {
                         Kernel.Result restore = ns.exec(run.out(), tool + "-restore");

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.netpolc.cli.LabModel.Cell;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,11 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A throw-away host for one policy: a "host" network namespace where the policy's ip link script
- * and firewall run, one namespace per container (made by the script), and an "outside" namespace
- * behind an uplink veth pair that plays the internet (the host routes to it; it has no route back
- * to container subnets unless a cell needs one). Every name carries a prefix unique to this run,
- * and {@link #close} removes every namespace and ends every process the lab started.
+ * Throw-away hosts for one policy: a "host" network namespace per node of the policy (one for a
+ * policy without nodes) where that node's ip link script and firewall run, one namespace per
+ * container (made by the scripts), and an "outside" namespace that plays the internet: a bridge
+ * every host's uplink veth plugs into (the hosts route to it; it has no route back to container
+ * subnets unless a cell needs one). The nodes are joined by an underlay: a bridge in its own
+ * namespace, each host's end named as the node's underlay and carrying the node's address. Every
+ * name carries a prefix unique to this run, and {@link #close} removes every namespace and ends
+ * every process the lab started.
  */
 final class Lab implements AutoCloseable {
 
@@ -37,11 +43,16 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** What one host runs: its node (null for a policy without nodes), ip link script and firewall outputs. */
+    record HostOutput(String node, String iplink, String ipv4Rules, String ipv6Rules, String nftRules) {}
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     final String prefix;
-    final String host;
     final String outside;
+    private final String underlay;
+    /** The host namespaces by node ("" for a policy without nodes), in the policy's node order. */
+    private final Map<String, String> hosts = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
 
     /** The outcome of one cell. */
@@ -49,24 +60,114 @@ final class Lab implements AutoCloseable {
 
     Lab() {
         prefix = "npl" + ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet() + "-";
-        host = prefix + "host";
         outside = prefix + "out";
+        underlay = prefix + "under";
     }
 
-    /** Builds the host: namespaces, uplink, the policy's links, routes back where needed, the firewall. */
-    void setUp(Policy policy, String iplinkScript, Flavour flavour, String ipv4Rules, String ipv6Rules, String nftRules) {
-        must(ip("netns", "add", host));
+    /** The namespace of a node's host (of the only host for null). */
+    String host(String node) {
+        return hosts.get(node == null ? "" : node);
+    }
+
+    /** Every host namespace. */
+    List<String> hosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    /** Builds the hosts: namespaces, uplinks, underlay, each node's links, routes back where needed, the firewalls. */
+    void setUp(Policy policy, List<HostOutput> outputs, Flavour flavour) {
         must(ip("netns", "add", outside));
-        must(ip("-n", host, "link", "add", "uplink0", "type", "veth", "peer", "name", "eth0", "netns", outside));
-        must(ip("-n", host, "addr", "add", LabModel.UPLINK4 + "/24", "dev", "uplink0"));
-        must(ip("-n", host, "addr", "add", LabModel.UPLINK6 + "/64", "dev", "uplink0", "nodad"));
-        must(ip("-n", outside, "addr", "add", LabModel.OUTSIDE4 + "/24", "dev", "eth0"));
-        must(ip("-n", outside, "addr", "add", LabModel.OUTSIDE6 + "/64", "dev", "eth0", "nodad"));
-        for (String ns : List.of(host, outside)) {
-            must(ip("-n", ns, "link", "set", "lo", "up"));
+        must(ip("-n", outside, "link", "set", "lo", "up"));
+        must(ip("-n", outside, "link", "add", "lan0", "type", "bridge"));
+        must(ip("-n", outside, "addr", "add", LabModel.OUTSIDE4 + "/24", "dev", "lan0"));
+        must(ip("-n", outside, "addr", "add", LabModel.OUTSIDE6 + "/64", "dev", "lan0", "nodad"));
+        must(ip("-n", outside, "link", "set", "lan0", "up"));
+        int index = 0;
+        for (HostOutput o : outputs) {
+            String host = prefix + (o.node() == null ? "host" : "host-" + o.node());
+            hosts.put(o.node() == null ? "" : o.node(), host);
+            must(ip("netns", "add", host));
+            must(ip("-n", host, "link", "set", "lo", "up"));
+            String peer = "up" + index++;
+            must(ip("-n", host, "link", "add", "uplink0", "type", "veth", "peer", "name", peer, "netns", outside));
+            must(ip("-n", host, "addr", "add", LabModel.uplink(policy, o.node(), Family.IPV4) + "/24", "dev", "uplink0"));
+            must(ip("-n", host, "addr", "add", LabModel.uplink(policy, o.node(), Family.IPV6) + "/64", "dev", "uplink0",
+                    "nodad"));
+            must(ip("-n", host, "link", "set", "uplink0", "up"));
+            must(ip("-n", outside, "link", "set", peer, "master", "lan0", "up"));
         }
-        must(ip("-n", host, "link", "set", "uplink0", "up"));
-        must(ip("-n", outside, "link", "set", "eth0", "up"));
+        if (!policy.nodes().isEmpty()) {
+            buildUnderlay(policy);
+        }
+        for (HostOutput o : outputs) {
+            buildHost(policy, host(o.node()), o.iplink());
+        }
+        String first = LabModel.uplink(policy, null, Family.IPV4);
+        String first6 = LabModel.uplink(policy, null, Family.IPV6);
+        for (Network n : policy.networks()) {
+            if (!n.isBridge() || n.internal()) {
+                continue;
+            }
+            // every node has the same subnets: outside routes them back to the first node
+            if (!n.masquerade()) {
+                if (n.ipv4() != null) {
+                    must(ip("-n", outside, "route", "add", n.ipv4().cidr().toString(), "via", first));
+                }
+            }
+            if (n.ipv6() != null && !n.masquerade()) {
+                must(ip("-n", outside, "route", "add", n.ipv6().cidr().toString(), "via", first6));
+            }
+            if (n.snatSource() != null) {
+                must(ip("-n", outside, "route", "replace", n.snatSource().text() + "/32", "via", first));
+            }
+        }
+        for (HostOutput o : outputs) {
+            String host = host(o.node());
+            switch (flavour) {
+                case NFTABLES:
+                    must(run(o.nftRules(), "ip", "netns", "exec", host, "nft", "-f", "-"));
+                    break;
+                default:
+                    String tool = flavour == Flavour.IPTABLES_NFT ? "nft" : "legacy";
+                    must(run(o.ipv4Rules(), "ip", "netns", "exec", host, "iptables-" + tool + "-restore"));
+                    must(run(o.ipv6Rules(), "ip", "netns", "exec", host, "ip6tables-" + tool + "-restore"));
+                    break;
+            }
+        }
+    }
+
+    /**
+     * The nodes' underlay: a bridge in a namespace of its own, and per node a veth whose host end
+     * has the name the node's VXLAN devices are bound to (the first overlay network's underlay,
+     * else the node's, else under0) and the node's address, with a route to every other node's.
+     */
+    private void buildUnderlay(Policy policy) {
+        must(ip("netns", "add", underlay));
+        must(ip("-n", underlay, "link", "add", "ul0", "type", "bridge"));
+        must(ip("-n", underlay, "link", "set", "ul0", "up"));
+        String networkUnderlay = policy.networks().stream().filter(n -> n.overlay() != null && n.overlay().underlay() != null)
+                .map(n -> n.overlay().underlay()).findFirst().orElse(null);
+        int index = 0;
+        for (Node node : policy.nodes()) {
+            String host = host(node.name());
+            String device = networkUnderlay != null ? networkUnderlay : node.underlay() != null ? node.underlay() : "under0";
+            String peer = "n" + index++;
+            must(ip("-n", host, "link", "add", device, "type", "veth", "peer", "name", peer, "netns", underlay));
+            must(ip("-n", underlay, "link", "set", peer, "master", "ul0", "up"));
+            boolean v6 = node.address().text().contains(":");
+            must(v6 ? ip("-n", host, "addr", "add", node.address().text() + "/128", "dev", device, "nodad")
+                    : ip("-n", host, "addr", "add", node.address().text() + "/32", "dev", device));
+            must(ip("-n", host, "link", "set", device, "up"));
+            for (Node other : policy.nodes()) {
+                if (other != node) {
+                    must(ip("-n", host, "route", "add", other.address().text(), "dev", device));
+                }
+            }
+        }
+    }
+
+    /** One host's stand-in interfaces, then its ip link script. */
+    private void buildHost(Policy policy, String host, String iplinkScript) {
         // macvlan and overlay networks hang off host interfaces; the lab gives the host stand-ins
         // (veth ends: not every kernel has dummy devices)
         int standIns = 0;
@@ -95,32 +196,6 @@ final class Lab implements AutoCloseable {
         // namespaces the script creates would vanish with it
         must(run(iplinkScript, Kernel.which("nsenter").toString(), "--net=" + Kernel.NETNS_DIR + "/" + host, "env",
                 "NETPOLC_NETNS_PREFIX=" + prefix, "sh", "-s"));
-        for (Network n : policy.networks()) {
-            if (!n.isBridge() || n.internal()) {
-                continue;
-            }
-            if (!n.masquerade()) {
-                if (n.ipv4() != null) {
-                    must(ip("-n", outside, "route", "add", n.ipv4().cidr().toString(), "via", LabModel.UPLINK4));
-                }
-            }
-            if (n.ipv6() != null && !n.masquerade()) {
-                must(ip("-n", outside, "route", "add", n.ipv6().cidr().toString(), "via", LabModel.UPLINK6));
-            }
-            if (n.snatSource() != null) {
-                must(ip("-n", outside, "route", "replace", n.snatSource().text() + "/32", "via", LabModel.UPLINK4));
-            }
-        }
-        switch (flavour) {
-            case NFTABLES:
-                must(run(nftRules, "ip", "netns", "exec", host, "nft", "-f", "-"));
-                break;
-            default:
-                String tool = flavour == Flavour.IPTABLES_NFT ? "nft" : "legacy";
-                must(run(ipv4Rules, "ip", "netns", "exec", host, "iptables-" + tool + "-restore"));
-                must(run(ipv6Rules, "ip", "netns", "exec", host, "ip6tables-" + tool + "-restore"));
-                break;
-        }
     }
 
     /** Starts a listener in a namespace that answers every connection or datagram with the peer's address. */
@@ -185,7 +260,7 @@ final class Lab implements AutoCloseable {
         String ns = switch (c.from()) {
             case CONTAINER -> prefix + c.source();
             case OUTSIDE -> outside;
-            case HOST -> host;
+            case HOST -> host(c.source());
         };
         String v = c.family() == Family.IPV4 ? "4" : "6";
         if (c.icmp()) {

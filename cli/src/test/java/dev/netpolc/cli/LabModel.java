@@ -6,6 +6,7 @@ import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
+import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.Protocol;
 import dev.netpolc.ir.PublishedPort;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,6 +25,15 @@ import java.util.Set;
  * address, or its own address; outside reaches ports published on all addresses or on the
  * uplink's; hairpin and the host's 127.0.0.1 only work in the kernel when the userland proxy is off
  * (the lab runs no proxy). Each expectation is a {@link Cell}.
+ *
+ * <p>A policy with nodes is several hosts, each with its own uplink to the same outside. Every
+ * node has every bridge network, but a bridge is one host's: containers of one bridge network on
+ * two nodes do not meet. An overlay network is one segment across all nodes: its containers reach
+ * each other wherever they run (an overlay has no icc switch, and Docker's rules never filter it;
+ * internal or not, its own containers meet). A container reaches outside through its own node's
+ * uplink, seen with that node's address, and its published ports are open on its own node only.
+ * A container whose gateway is an overlay has no way out (Docker would give it docker_gwbridge,
+ * which a policy cannot declare).
  *
  * <p>One consequence of Docker's rules is stated here because the kernel shows it: once bridged
  * IPv6 traffic passes ip6tables (bridge-nf-call-ip6tables, which the ip link script turns on as
@@ -39,12 +50,33 @@ final class LabModel {
     static final String UPLINK6 = "fd99:1ab::1";
     static final String OUTSIDE6 = "fd99:1ab::2";
 
+    /** The uplink address of a node's host (the only host's for null): the first node has UPLINK4, the others .11, .12, ... */
+    static String uplink(Policy policy, String node, Family f) {
+        int i = hostIndex(policy, node);
+        if (i == 0) {
+            return f == Family.IPV4 ? UPLINK4 : UPLINK6;
+        }
+        return f == Family.IPV4 ? "198.18.0." + (10 + i) : "fd99:1ab::" + (10 + i);
+    }
+
+    /** Where a node is in the policy's node order (0 for null: a policy without nodes). */
+    static int hostIndex(Policy policy, String node) {
+        for (int i = 0; node != null && i < policy.nodes().size(); i++) {
+            if (policy.nodes().get(i).name().equals(node)) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     /** Where a probe starts. */
     enum From { CONTAINER, OUTSIDE, HOST }
 
     /**
      * One cell of the matrix: a probe from somewhere to an address and port, what is expected
-     * (reachable or not) and, when reachable, the source address the listener must see.
+     * (reachable or not) and, when reachable, the source address the listener must see. The
+     * source is the container's namespace for a probe from a container, the node (null for a
+     * policy without nodes) for a probe from a host.
      */
     record Cell(String name, From from, String source, Family family, Protocol protocol, String address, int port,
             boolean icmp, boolean expected, String expectedPeer) {}
@@ -56,7 +88,7 @@ final class LabModel {
         boolean proxy = policy.settings().userlandProxy();
         boolean bridgedFiltered = policy.networks().stream().anyMatch(n -> n.isBridge() && !n.icc());
         List<Cell> cells = new ArrayList<>();
-        List<Container> runnable = policy.containers().stream().filter(c -> bridged(c, nets)).toList();
+        List<Container> runnable = policy.containers().stream().filter(c -> probed(c, nets)).toList();
         for (Container s : runnable) {
             // container to container, on every network both are on, and across networks
             int cross = 0;
@@ -66,10 +98,13 @@ final class LabModel {
                 }
                 for (Attachment a : d.attachments()) {
                     Network n = nets.get(a.network());
-                    if (n.driver() != Driver.BRIDGE) {
+                    if (n.driver() != Driver.BRIDGE && n.driver() != Driver.OVERLAY) {
                         continue;
                     }
+                    boolean overlay = n.driver() == Driver.OVERLAY;
                     boolean shared = onNetwork(s, n.name());
+                    // one bridge network on two nodes is two bridges; an overlay is one segment
+                    boolean apart = shared && !overlay && !Objects.equals(s.node(), d.node());
                     if (!shared && cross >= crossNetworkPairsPerContainer) {
                         continue;
                     }
@@ -82,9 +117,11 @@ final class LabModel {
                         if (shared && own == null) {
                             continue;
                         }
-                        boolean ndDropped = f == Family.IPV6 && n.internal() && bridgedFiltered;
-                        boolean ok = shared && n.icc() && !ndDropped;
-                        String label = s.name() + " -> " + d.name() + "@" + n.name() + (shared ? "" : " (other network)");
+                        boolean ndDropped = !overlay && f == Family.IPV6 && n.internal() && bridgedFiltered;
+                        boolean ok = shared && !apart && (overlay || n.icc()) && !ndDropped;
+                        String label = s.name() + " -> " + d.name() + "@" + n.name() + (shared ? "" : " (other network)")
+                                + (apart ? " (other node)" : "") + (overlay && shared && !Objects.equals(s.node(), d.node())
+                                        ? " (across nodes)" : "");
                         cells.add(new Cell(label + " tcp" + fam(f), From.CONTAINER, s.netns(), f, Protocol.TCP, target.text(),
                                 PROBE_PORT, false, ok, ok ? own.text() : null));
                         if (shared) {
@@ -105,7 +142,10 @@ final class LabModel {
                 if (!anyAddress) {
                     continue;
                 }
-                boolean ok = g != null && g.driver() == Driver.BRIDGE && own != null;
+                // without masquerade, outside routes the subnet back to the first node only (every
+                // node has the same subnet)
+                boolean ok = g != null && g.driver() == Driver.BRIDGE && own != null
+                        && (g.masquerade() || hostIndex(policy, s.node()) == 0);
                 String peer = null;
                 if (ok) {
                     if (!g.masquerade()) {
@@ -113,7 +153,7 @@ final class LabModel {
                     } else if (f == Family.IPV4 && g.snatSource() != null) {
                         peer = g.snatSource().text();
                     } else {
-                        peer = f == Family.IPV4 ? UPLINK4 : UPLINK6;
+                        peer = uplink(policy, s.node(), f);
                     }
                 }
                 cells.add(new Cell(s.name() + " -> outside tcp" + fam(f), From.CONTAINER, s.netns(), f, Protocol.TCP,
@@ -125,17 +165,25 @@ final class LabModel {
                     continue;
                 }
                 Family f = p.family();
-                String uplink = f == Family.IPV4 ? UPLINK4 : UPLINK6;
+                String uplink = uplink(policy, s.node(), f);
                 String outside = f == Family.IPV4 ? OUTSIDE4 : OUTSIDE6;
                 String proto = p.protocol().keyword();
                 boolean onUplink = p.hostAddress() == null || p.hostAddress().text().equals(uplink);
                 cells.add(new Cell("outside -> " + s.name() + " " + hostPort(p, uplink), From.OUTSIDE, null, f, p.protocol(),
                         uplink, p.hostPort(), false, onUplink, onUplink ? outside : null));
+                // the port is open on the container's node only
+                for (Node other : policy.nodes()) {
+                    String there = uplink(policy, other.name(), f);
+                    if (!other.name().equals(s.node()) && p.hostAddress() == null) {
+                        cells.add(new Cell("outside -> " + s.name() + " " + hostPort(p, there) + " (" + other.name() + ")",
+                                From.OUTSIDE, null, f, p.protocol(), there, p.hostPort(), false, false, null));
+                    }
+                }
                 String loopback = f == Family.IPV4 ? "127.0.0.1" : "::1";
                 boolean onLoopback = p.hostAddress() == null || p.hostAddress().text().equals(loopback);
                 if (f == Family.IPV4 && onLoopback) {
-                    cells.add(new Cell("host -> " + s.name() + " " + hostPort(p, loopback), From.HOST, null, f, p.protocol(),
-                            loopback, p.hostPort(), false, !proxy, null));
+                    cells.add(new Cell("host -> " + s.name() + " " + hostPort(p, loopback), From.HOST, s.node(), f,
+                            p.protocol(), loopback, p.hostPort(), false, !proxy, null));
                 }
                 Network n = nets.get(p.network());
                 if (onUplink && "tcp".equals(proto)) {
@@ -180,12 +228,13 @@ final class LabModel {
     }
 
     /**
-     * Containers with a bridge network get cells for their bridge attachments; the host network has
-     * no namespace to probe from, and macvlan and overlay traffic leaves through devices a one-host
-     * lab only stands in for.
+     * Containers with a bridge or overlay network get cells for those attachments; the host network
+     * has no namespace to probe from, and macvlan traffic leaves through a device the lab only
+     * stands in for.
      */
-    private static boolean bridged(Container c, Map<String, Network> nets) {
-        return c.attachments().stream().anyMatch(a -> nets.get(a.network()).driver() == Driver.BRIDGE)
+    private static boolean probed(Container c, Map<String, Network> nets) {
+        return c.attachments().stream().anyMatch(a -> nets.get(a.network()).driver() == Driver.BRIDGE
+                        || nets.get(a.network()).driver() == Driver.OVERLAY)
                 && c.attachments().stream().noneMatch(a -> nets.get(a.network()).driver() == Driver.HOST);
     }
 

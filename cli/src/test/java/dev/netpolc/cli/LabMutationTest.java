@@ -25,6 +25,8 @@ class LabMutationTest {
 
     private static final Path CONTAINERS = Repo.policies().resolve("docker/i-containers.net");
     private static final Path WEB_APP = Repo.policies().resolve("examples/web-app.net");
+    private static final Path THREE_TIER = Repo.policies().resolve("examples/three-tier.net");
+    private static final Path OVERLAY = Repo.policies().resolve("features/overlay-two-hosts.net");
 
     record Mutation(String name, Path policy, Map<String, String> edit, List<String> cellsThatMustChange) {}
 
@@ -35,6 +37,8 @@ class LabMutationTest {
         Policy w = PolicyCompiler.compileFile(WEB_APP, Repo.display(WEB_APP)).policy();
         String myBridge = c.network("my-bridge-network").orElseThrow().bridgeName();
         String app = w.network("app").orElseThrow().bridgeName();
+        Policy o = PolicyCompiler.compileFile(OVERLAY, Repo.display(OVERLAY)).policy();
+        String mesh = o.network("mesh").orElseThrow().bridgeName();
         List<Mutation> mutations = List.of(
                 // every probe from one network to another, except from or to the internal network (its
                 // container has no route back), and only those
@@ -50,14 +54,35 @@ class LabMutationTest {
                         List.of("web -> outside tcp")),
                 new Mutation("DNAT removed", CONTAINERS,
                         Map.of("-A DOCKER ! -i " + myBridge + " -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.100.2:80", ""),
-                        List.of("outside -> web 198.18.0.1:8080/tcp")));
+                        List.of("outside -> web 198.18.0.1:8080/tcp")),
+                // policy rules: the allow that opens api -> db, the conntrack shortcut that lets the
+                // replies of every allowed connection back through isolation, the deny that keeps db in
+                new Mutation("policy allow removed", THREE_TIER,
+                        Map.of("-A DOCKER-USER -s 10.20.2.2/32 -d 10.20.3.10/32 -p tcp -m tcp --dport 5432 -m comment --comment"
+                                + " \"only the api reads and writes the database\" -j ACCEPT", ""),
+                        List.of("rule 12: api -> db@data 5432/tcp")),
+                new Mutation("policy conntrack shortcut removed", THREE_TIER,
+                        Map.of("-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", ""),
+                        List.of("rule 11: proxy -> api@app 8080/tcp", "rule 12: api -> db@data 5432/tcp")),
+                new Mutation("policy deny removed", THREE_TIER,
+                        Map.of("-A DOCKER-USER -s 10.20.3.0/24 -m comment --comment \"the database never talks to the internet\""
+                                + " -j DOCKER-R3-D", ""),
+                        List.of("db -> outside tcp", "rule 13: db -> outside 39999/tcp")),
+
+                // on both nodes: every probe between two containers of the overlay, on one node or across
+                new Mutation("overlay ACCEPT removed", OVERLAY,
+                        Map.of("-A FORWARD -i " + mesh + " -o " + mesh + " -j ACCEPT", ""),
+                        LabModel.cells(o, 2).stream().map(LabModel.Cell::name).filter(n -> n.contains("@mesh")
+                                && !n.contains("(other network)")).toList()));
         assertTrue(mutations.get(0).cellsThatMustChange().size() >= 6, "the isolation mutation must have cells to decide");
         List<DynamicTest> tests = new ArrayList<>();
         for (Mutation m : mutations) {
             tests.add(DynamicTest.dynamicTest(m.name(), () -> {
                 for (String line : m.edit().keySet()) {
-                    assertTrue(Run.netpolc("compile", Repo.display(m.policy())).out().contains(line + "\n"),
-                            "the rule to break is not in the output: " + line);
+                    for (String node : Targets.hosts(m.policy())) {
+                        assertTrue(Run.netpolc(Targets.compile(m.policy(), node)).out().contains(line + "\n"),
+                                "the rule to break is not in the output" + Targets.suffix(node) + ": " + line);
+                    }
                 }
                 LabTest.Matrix broken = LabTest.run(m.policy(), Flavour.IPTABLES_NFT, m.edit());
                 System.out.print(broken.render());

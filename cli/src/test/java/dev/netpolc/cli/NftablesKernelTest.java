@@ -23,13 +23,14 @@ class NftablesKernelTest {
     @TestFactory
     Stream<DynamicTest> loadingAndListingGivesTheSameTextBack() {
         Kernel.require("ip", "nft");
-        return Repo.validPolicies().stream().flatMap(p -> Stream.of(roundTrip(p, false), roundTrip(p, true)));
+        return Repo.validPolicies().stream().flatMap(p -> Targets.hosts(p).stream()
+                .flatMap(node -> Stream.of(roundTrip(p, node, false), roundTrip(p, node, true))));
     }
 
-    private static DynamicTest roundTrip(Path policy, boolean annotate) {
-        return DynamicTest.dynamicTest(Repo.relative(policy) + (annotate ? " --annotate" : ""), () -> {
-            Run run = annotate ? Run.netpolc("compile", "-t", "nftables", "--annotate", Repo.display(policy))
-                    : Run.netpolc("compile", "-t", "nftables", Repo.display(policy));
+    private static DynamicTest roundTrip(Path policy, String node, boolean annotate) {
+        return DynamicTest.dynamicTest(Repo.relative(policy) + Targets.suffix(node) + (annotate ? " --annotate" : ""), () -> {
+            Run run = annotate ? Run.netpolc(Targets.compile(policy, node, "-t", "nftables", "--annotate"))
+                    : Run.netpolc(Targets.compile(policy, node, "-t", "nftables"));
             assertEquals(0, run.exitCode(), run.err());
             String table = tablePart(run.out());
             String name = table.substring("table inet ".length(), table.indexOf(" {"));

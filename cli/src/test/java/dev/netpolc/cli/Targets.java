@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The outputs a valid policy has: one per target, except that a per-node target (iplink) of a
- * policy with nodes has one output per node. Each is named by its golden file's kind:
- * {@code iptables}, {@code iplink}, or {@code iplink@node1} for node node1.
+ * The outputs a valid policy has: one per target, except that a per-node target (every target
+ * since firewall output became per node) of a policy with nodes has one output per node. Each is
+ * named by its golden file's kind: {@code iptables}, {@code iplink}, or {@code iplink@node1} for
+ * node node1.
  */
 final class Targets {
 
@@ -45,6 +46,28 @@ final class Targets {
             }
         }
         return out;
+    }
+
+    /** The hosts a policy's outputs are for: its nodes' names, or one null for a policy without nodes. */
+    static List<String> hosts(Path policy) {
+        List<Node> nodes = nodes(policy);
+        return nodes.isEmpty() ? java.util.Collections.singletonList(null) : nodes.stream().map(Node::name).toList();
+    }
+
+    /** The arguments of 'netpolc compile ARGS [--node NODE] POLICY'. */
+    static String[] compile(Path policy, String node, String... args) {
+        List<String> out = new ArrayList<>(List.of("compile"));
+        out.addAll(List.of(args));
+        if (node != null) {
+            out.addAll(List.of("--node", node));
+        }
+        out.add(Repo.display(policy));
+        return out.toArray(String[]::new);
+    }
+
+    /** A test name's suffix for a node ("" for none). */
+    static String suffix(String node) {
+        return node == null ? "" : " --node " + node;
     }
 
     /** The nodes a valid policy declares. */

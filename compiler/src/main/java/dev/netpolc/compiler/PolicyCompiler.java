@@ -79,7 +79,8 @@ public final class PolicyCompiler {
         Policy policy = null;
         if (text != null) {
             loader.loadMain(displayName, text, real, baseDir);
-            policy = new Resolver(diags).resolve(new ArrayList<>(loader.sources().keySet()), loader.blocks());
+            policy = new Resolver(diags).resolve(new ArrayList<>(loader.sources().keySet()), loader.blocks(), loader.defines(),
+                    loader.rules());
         }
         return new CompileResult(diags.hasErrors() ? null : policy, diags.sorted(), loader.sources(), loader.includes());
     }

@@ -1,6 +1,8 @@
 package dev.netpolc.compiler;
 
 import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Define;
+import dev.netpolc.compiler.ast.RuleDecl;
 import dev.netpolc.compiler.ast.Include;
 import dev.netpolc.compiler.ast.ParsedFile;
 import dev.netpolc.compiler.diag.Diagnostics;
@@ -44,11 +46,14 @@ final class PolicyLoader {
      */
     static final long MAX_FILE_BYTES = 16L << 20;
 
-    private static final List<String> STATEMENTS = List.of("network", "container", "node", "settings", "include");
+    private static final List<String> STATEMENTS = List.of("network", "container", "node", "settings", "include", "define",
+            "allow", "deny", "reject", "log");
 
     private final Diagnostics diags;
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<Block> blocks = new ArrayList<>();
+    private final List<RuleDecl> rules = new ArrayList<>();
+    private final List<Define> defines = new ArrayList<>();
     private final Set<Path> loaded = new HashSet<>();
     private final Deque<Path> stack = new ArrayDeque<>();
     private final Map<Path, String> displayNames = new java.util.HashMap<>();
@@ -67,6 +72,16 @@ final class PolicyLoader {
 
     List<Block> blocks() {
         return blocks;
+    }
+
+    /** The policy rules in source order, includes expanded in place. */
+    List<RuleDecl> rules() {
+        return rules;
+    }
+
+    /** The named sets, in source order. */
+    List<Define> defines() {
+        return defines;
     }
 
     /** Every include that was followed, in the order they were read. */
@@ -97,6 +112,10 @@ final class PolicyLoader {
         for (Object item : file.items()) {
             if (item instanceof Block) {
                 blocks.add((Block) item);
+            } else if (item instanceof RuleDecl) {
+                rules.add((RuleDecl) item);
+            } else if (item instanceof Define) {
+                defines.add((Define) item);
             } else if (item instanceof Include) {
                 include((Include) item, displayName, baseDir, depth);
             } else if (item instanceof UnsupportedItem) {
@@ -106,16 +125,10 @@ final class PolicyLoader {
     }
 
     private void unsupported(UnsupportedItem u) {
-        if (u.rule()) {
-            diags.report(DiagnosticCode.RULES_NOT_AVAILABLE, u.span(),
-                    "policy rules ('" + u.word() + "') are not available in this version of netpolc",
-                    Note.note("'allow', 'deny', 'reject' and 'log' are reserved for them"),
-                    Note.help("remove the rule; Docker's isolation between networks and 'icc' still apply"));
-            return;
-        }
         List<Note> notes = new ArrayList<>();
         Suggest.didYouMean(u.word(), STATEMENTS).ifPresent(notes::add);
-        notes.add(Note.help("a policy holds network, container, node, settings and include statements"));
+        notes.add(Note.help("a policy holds network, container, node, settings, include and define statements and"
+                + " allow, deny, reject and log rules"));
         diags.add(new Diagnostic(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.UNKNOWN_STATEMENT.defaultSeverity(),
                 u.span(), "unknown statement '" + u.word() + "'", notes));
     }

@@ -170,11 +170,13 @@ class ParserTest {
     }
 
     @Test
-    void unknownStatementsAndRulesHaveTheirOwnCodes() {
+    void unknownStatementsAndUndefinedRuleNamesHaveTheirOwnCodes() {
         List<Diagnostic> d = errors("netwrk n {}\nallow web -> db\n");
-        assertEquals(List.of(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.RULES_NOT_AVAILABLE), codes(d));
+        assertEquals(List.of(DiagnosticCode.UNKNOWN_STATEMENT, DiagnosticCode.UNDEFINED_NAME, DiagnosticCode.UNDEFINED_NAME),
+                codes(d));
         assertTrue(d.get(0).notes().stream().anyMatch(n -> n.message().equals("did you mean 'network'?")));
-        assertAt(d.get(1), 2, 1);
+        assertAt(d.get(1), 2, 7);
+        assertAt(d.get(2), 2, 14);
     }
 
     @Test

@@ -18,15 +18,41 @@ item
     | NETWORK value block                                   # networkItem
     | CONTAINER value block                                 # containerItem
     | NODE value block                                      # nodeItem
-    // Reserved for policy rules (allow/deny/reject/log); parsed loosely so that the compiler
-    // can say they are not available yet instead of failing on the keyword.
-    | ruleKeyword (WORD | STRING | ARROW | COMMA)*           # ruleItem
+    | DEFINE value EQUALS endpointSet                       # defineItem
+    | policyRule                                            # ruleItem
     | WORD (WORD | STRING)* block?                          # unknownItem
     | SEMI                                                  # emptyItem
     ;
 
-ruleKeyword
-    : ALLOW | DENY | REJECT | LOG
+// A policy rule: `allow web -> db port 5432/tcp`, `log prefix "x" deny any -> 10.0.0.0/8`.
+// A rule ends where the next statement's keyword starts; its options are keywords too.
+policyRule
+    : LOG (PREFIX prefix=value)? verdict? ruleBody
+    | verdict ruleBody
+    ;
+
+verdict
+    : ALLOW | DENY | REJECT
+    ;
+
+ruleBody
+    : from=endpoint ARROW to=endpoint ruleOption*
+    ;
+
+// `network NAME` and `container NAME` say what a bare name means when it is ambiguous.
+endpoint
+    : kind=(NETWORK | CONTAINER) value
+    | value
+    | endpointSet
+    ;
+
+endpointSet
+    : LBRACE (endpoint (COMMA endpoint)* COMMA?)? RBRACE
+    ;
+
+ruleOption
+    : key=(PORT | PROTO | ICMP_TYPE) valueList
+    | key=COMMENT_KW value
     ;
 
 block
@@ -98,6 +124,12 @@ ALLOW          : 'allow' ;
 DENY           : 'deny' ;
 REJECT         : 'reject' ;
 LOG            : 'log' ;
+DEFINE         : 'define' ;
+PORT           : 'port' ;
+PROTO          : 'proto' ;
+ICMP_TYPE      : 'icmp-type' ;
+COMMENT_KW     : 'comment' ;
+PREFIX         : 'prefix' ;
 DRIVER         : 'driver' ;
 SUBNET         : 'subnet' ;
 IP_RANGE       : 'ip-range' ;
@@ -137,6 +169,7 @@ RBRACE : '}' ;
 SEMI   : ';' ;
 COMMA  : ',' ;
 ARROW  : '->' ;
+EQUALS : '=' ;
 
 // A word is a name, a number, an address, a CIDR, a MAC or a port specification. '-' may only
 // stand between word characters, so that "8080->80" lexes as 8080, ->, 80.

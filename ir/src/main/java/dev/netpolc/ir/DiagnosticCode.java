@@ -11,7 +11,8 @@ public enum DiagnosticCode {
     UNTERMINATED_STRING("NP1002", Severity.ERROR, "a quoted string without its closing quote"),
     SYNTAX_ERROR("NP1003", Severity.ERROR, "the statement does not follow the grammar"),
     UNKNOWN_STATEMENT("NP1004", Severity.ERROR, "a top-level statement that does not exist"),
-    RULES_NOT_AVAILABLE("NP1005", Severity.ERROR, "policy rules (allow, deny, reject, log) are reserved for a later version"),
+    /** Retired: reported policy rules before netpolc had them; never reported now, kept so the code is not reused. */
+    RULES_NOT_AVAILABLE("NP1005", Severity.ERROR, "retired: policy rules before they were available"),
     INCLUDE_NOT_FOUND("NP1006", Severity.ERROR, "an included file cannot be read"),
     INCLUDE_CYCLE("NP1007", Severity.ERROR, "a file includes itself, directly or through other files"),
     INVALID_ENCODING("NP1008", Severity.ERROR, "a policy file that is not valid UTF-8"),
@@ -60,6 +61,13 @@ public enum DiagnosticCode {
     UNDEFINED_NODE("NP2039", Severity.ERROR, "a container on a node that is not declared"),
     DUPLICATE_NODE("NP2040", Severity.ERROR, "two nodes with the same name"),
     INVALID_NODE_ADDRESS("NP2041", Severity.ERROR, "a node address that cannot be a tunnel endpoint"),
+    UNDEFINED_NAME("NP2042", Severity.ERROR, "a rule or set names a container, network or set that is not declared"),
+    AMBIGUOUS_NAME("NP2043", Severity.ERROR, "a name in a rule that is both a network and a container"),
+    INVALID_ENDPOINT("NP2044", Severity.ERROR, "a rule endpoint the host's firewall cannot filter"),
+    INVALID_RULE_OPTION("NP2045", Severity.ERROR, "a port, protocol, ICMP type, log prefix or comment a rule cannot use"),
+    DUPLICATE_DEFINE("NP2046", Severity.ERROR, "two sets with one name, or a set named like a network or container"),
+    DEFINE_CYCLE("NP2047", Severity.ERROR, "a set that contains itself"),
+    RULE_NEVER_MATCHES("NP2048", Severity.ERROR, "a rule whose source and destination share no address family"),
 
     // ---- NP3xxx: lint (legal but suspicious; reported by 'netpolc lint') ----
     UNUSED_NETWORK("NP3001", Severity.WARNING, "a network that no container is attached to"),
@@ -73,6 +81,10 @@ public enum DiagnosticCode {
     EPHEMERAL_HOST_PORT("NP3009", Severity.WARNING, "a published host port in the kernel's ephemeral port range"),
     GATEWAY_NOT_FIRST_ATTACH("NP3010", Severity.WARNING, "a container whose default route and ports go through another network than the first it attaches"),
     INTERNAL_IPV6_ND_DROPPED("NP3011", Severity.WARNING, "an internal IPv6 network whose neighbour discovery Docker's rules drop when bridged traffic is filtered"),
+    SHADOWED_RULE("NP3012", Severity.WARNING, "a rule that never decides anything because an earlier rule matches all it matches"),
+    REDUNDANT_RULE("NP3013", Severity.WARNING, "a rule that a later rule with the same verdict makes unnecessary"),
+    USELESS_RULE("NP3014", Severity.WARNING, "an allow of what Docker's rules already allow, or a deny of what they already block"),
+    OVERLAPPING_RULES("NP3015", Severity.WARNING, "two rules with different verdicts that partly overlap, so their order decides"),
 
     // ---- NP4xxx: backends and their validators ----
     VALIDATOR_REJECTED("NP4001", Severity.ERROR, "a target's validator (iptables-restore --test, nft -c, shellcheck) rejected the output");

@@ -12,9 +12,10 @@ import java.util.Optional;
  *
  * @param files the policy files that were read, the main file first
  * @param nodes the hosts of a multi-host policy, in declaration order; empty for a single host
+ * @param rules the policy rules, in source order
  */
 public record Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers,
-        List<Node> nodes) {
+        List<Node> nodes, List<PolicyRule> rules) {
 
     public Policy {
         Objects.requireNonNull(settings);
@@ -22,11 +23,18 @@ public record Policy(List<String> files, HostSettings settings, List<Network> ne
         networks = List.copyOf(networks);
         containers = List.copyOf(containers);
         nodes = List.copyOf(nodes);
+        rules = List.copyOf(rules);
+    }
+
+    /** A policy without rules. */
+    public Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers,
+            List<Node> nodes) {
+        this(files, settings, networks, containers, nodes, List.of());
     }
 
     /** A policy for a single host, without nodes. */
     public Policy(List<String> files, HostSettings settings, List<Network> networks, List<Container> containers) {
-        this(files, settings, networks, containers, List.of());
+        this(files, settings, networks, containers, List.of(), List.of());
     }
 
     /** The networks by name, in declaration order. */

@@ -181,11 +181,13 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
             boolean forward6 = false;
             boolean icc4 = false;
             boolean icc6 = false;
+            boolean forwardRules = policy.rules().stream().anyMatch(r -> r.hook() == dev.netpolc.ir.RuleHook.FORWARD);
             for (Network n : policy.networks()) {
                 if (n.driver() == Driver.BRIDGE || n.driver() == Driver.OVERLAY) {
                     forward4 = true;
                     forward6 |= n.ipv6() != null;
-                    if (n.isBridge() && !n.icc()) {
+                    // icc off, and policy rules for forwarded traffic, filter traffic within one bridge
+                    if (n.isBridge() && (!n.icc() || forwardRules)) {
                         icc4 = true;
                         icc6 |= n.ipv6() != null;
                     }

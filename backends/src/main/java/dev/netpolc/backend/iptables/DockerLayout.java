@@ -2,6 +2,7 @@ package dev.netpolc.backend.iptables;
 
 import dev.netpolc.backend.Comments;
 import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
@@ -20,7 +21,9 @@ import java.util.Map;
  * <p>Docker inserts each network's rules at the top of their chain, so on a fresh daemon the
  * newest network comes first; netpolc writes networks in reverse declaration order to match a
  * daemon that created them in declaration order. Published ports are appended, so they follow
- * declaration order. Non-bridge drivers get no rules, as in Docker.
+ * declaration order. Other drivers get no rules, as in Docker, except overlays: their bridge lives
+ * in the host's namespace here (Docker gives it a namespace of its own), so it accepts its own
+ * bridged traffic and drops whatever would be routed into or out of it.
  */
 final class DockerLayout {
 
@@ -100,8 +103,10 @@ final class DockerLayout {
         t.chain("INPUT", "ACCEPT").chain("FORWARD", policy.settings().forwardPolicy().name()).chain("OUTPUT", "ACCEPT");
         t.chain(docker, "-").chain(stage1, "-").chain(stage2, "-").chain(user, "-");
 
+        List<Network> overlays = policy.networks().stream()
+                .filter(n -> n.driver() == Driver.OVERLAY && n.subnet(family).isPresent()).toList();
         add(t, builtin, Rule.in("FORWARD").jump(user));
-        if (!bridges.isEmpty()) {
+        if (!bridges.isEmpty() || !overlays.isEmpty()) {
             add(t, builtin, Rule.in("FORWARD").jump(stage1));
         }
         for (Network n : newestFirst) {
@@ -118,6 +123,12 @@ final class DockerLayout {
             if (n.icc()) {
                 add(t, of(n), Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
             }
+        }
+        // An overlay's bridge is in the host's namespace here (Docker keeps it in a namespace of its
+        // own): with br_netfilter its bridged traffic crosses this FORWARD chain, and the segment's
+        // containers, on this node or another, must still meet.
+        for (Network n : overlays) {
+            add(t, of(n), Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("ACCEPT"));
         }
         // Docker appends the icc DROP, so it comes after the accepting rules of every bridge.
         for (Network n : bridges) {
@@ -141,6 +152,11 @@ final class DockerLayout {
                 add(t, of(n), Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
             }
         }
+        // ... and nothing is routed into or out of it, as nothing reaches Docker's overlay namespace
+        for (Network n : overlays) {
+            add(t, of(n), Rule.in(stage1).inInterface(n.bridgeName()).notOutInterface(n.bridgeName()).jump("DROP"));
+            add(t, of(n), Rule.in(stage1).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+        }
         add(t, builtin, Rule.in(stage1).jump("RETURN"));
         for (Network n : newestFirst) {
             if (!n.internal()) {
@@ -148,7 +164,11 @@ final class DockerLayout {
             }
         }
         add(t, builtin, Rule.in(stage2).jump("RETURN"));
+        PolicyRules rules = new PolicyRules(policy, family, annotate);
+        rules.forward(t, user);
         add(t, builtin, Rule.in(user).jump("RETURN"));
+        rules.hostChain(t, dev.netpolc.ir.RuleHook.INPUT);
+        rules.hostChain(t, dev.netpolc.ir.RuleHook.OUTPUT);
     }
 
     private void nat(Ruleset.Table t, List<Network> newestFirst, List<Port> ports) {

@@ -1,6 +1,7 @@
 package dev.netpolc.backend.iptables;
 
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Nodes;
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Policy;
@@ -25,9 +26,18 @@ public final class IptablesBackend implements Backend {
                 : "ip6tables-restore script, Docker's layout, networks with an IPv6 subnet";
     }
 
-    /** The rules as data, for tests and tools that inspect them. */
+    /**
+     * The rules as data, for tests and tools that inspect them: with {@code options.node()}, only
+     * that node's (its containers' published ports; every network's bridge rules).
+     */
     public Ruleset ruleset(Policy policy, RenderOptions options) {
-        return new DockerLayout(policy, family, options.annotate()).build();
+        return new DockerLayout(Nodes.only(policy, options.node()), family, options.annotate()).build();
+    }
+
+    /** A host loads the rules of its own containers: in a policy with nodes, the CLI asks for {@code --node}. */
+    @Override
+    public boolean perNode() {
+        return true;
     }
 
     @Override

@@ -91,6 +91,37 @@ final class Rule {
         return this;
     }
 
+    /** {@code -p PROTO} alone, when a match adds what the protocol needs. */
+    Rule protocol(String proto) {
+        protocol = proto;
+        return this;
+    }
+
+    /** Adds every condition of {@code other} that this rule does not set (for rules built in stages). */
+    Rule with(Rule other) {
+        if (other.source != null) {
+            source = other.source;
+            sourceNegated = other.sourceNegated;
+        }
+        if (other.destination != null) {
+            destination = other.destination;
+            destinationNegated = other.destinationNegated;
+        }
+        if (other.in != null) {
+            in = other.in;
+            inNegated = other.inNegated;
+        }
+        if (other.out != null) {
+            out = other.out;
+            outNegated = other.outNegated;
+        }
+        if (other.protocol != null) {
+            protocol = other.protocol;
+        }
+        matches.addAll(other.matches);
+        return this;
+    }
+
     Rule match(String match) {
         matches.add(match);
         return this;
@@ -124,10 +155,21 @@ final class Rule {
         option(parts, false, "-p", protocol);
         parts.addAll(matches);
         if (comment != null && !comment.isEmpty()) {
-            parts.add("-m comment --comment " + (comment.indexOf(' ') >= 0 ? "\"" + comment + "\"" : comment));
+            parts.add("-m comment --comment " + saveString(comment));
         }
         parts.add("-j " + target);
         return String.join(" ", parts);
+    }
+
+    /**
+     * A string argument as iptables-save prints it: bare when it is only letters, digits, '-' and
+     * '_', otherwise in double quotes (the text never holds quotes or backslashes: the compiler
+     * rejects them).
+     */
+    static String saveString(String s) {
+        boolean bare = !s.isEmpty() && s.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || c == '-' || c == '_');
+        return bare ? s : "\"" + s + "\"";
     }
 
     private static void option(List<String> parts, boolean negated, String flag, String value) {

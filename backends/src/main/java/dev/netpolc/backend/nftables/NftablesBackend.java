@@ -1,6 +1,7 @@
 package dev.netpolc.backend.nftables;
 
 import dev.netpolc.backend.Backend;
+import dev.netpolc.backend.Nodes;
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Policy;
@@ -24,6 +25,11 @@ public final class NftablesBackend implements Backend {
         return new NftablesLayout(policy, false).build();
     }
 
+    /** The table as data, with set elements commented with their source when {@code options.annotate()}. */
+    public NftablesView.TableView table(Policy policy, RenderOptions options) {
+        return new NftablesLayout(policy, options.annotate()).build();
+    }
+
     @Override
     public String render(Policy policy) {
         return render(policy, RenderOptions.DEFAULT);
@@ -31,6 +37,13 @@ public final class NftablesBackend implements Backend {
 
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render("nftables.ftl", Map.of("table", new NftablesLayout(policy, options.annotate()).build()));
+        return Templates.render("nftables.ftl",
+                Map.of("table", new NftablesLayout(Nodes.only(policy, options.node()), options.annotate()).build()));
+    }
+
+    /** A host loads the rules of its own containers: in a policy with nodes, the CLI asks for {@code --node}. */
+    @Override
+    public boolean perNode() {
+        return true;
     }
 }

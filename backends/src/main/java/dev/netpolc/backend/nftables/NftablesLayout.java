@@ -3,11 +3,13 @@ package dev.netpolc.backend.nftables;
 import dev.netpolc.backend.Comments;
 import dev.netpolc.backend.nftables.NftSet.Order;
 import dev.netpolc.ir.Container;
+import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.PublishedPort;
+import dev.netpolc.ir.RuleHook;
 import dev.netpolc.ir.Subnet;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -53,11 +55,17 @@ final class NftablesLayout {
         for (Family f : Family.values()) {
             fill(f);
         }
+        fillOverlays();
+        NftPolicyRules rules = new NftPolicyRules(policy, annotate, n -> set(n, "ipv4_addr", Order.ADDRESS, 2),
+                n -> set(n, "ipv6_addr", Order.ADDRESS, 1));
+        List<String> userRules = rules.chain(RuleHook.FORWARD);
+        List<String> inputRules = rules.chain(RuleHook.INPUT);
+        List<String> outputRules = rules.chain(RuleHook.OUTPUT);
         List<NftablesView.SetView> setViews = new ArrayList<>();
         sets.values().forEach(s -> setViews.add(s.view()));
         boolean proxy = policy.settings().userlandProxy();
-        List<NftablesView.ChainView> chains = List.of(
-                new NftablesView.ChainView("user", null, List.of()),
+        List<NftablesView.ChainView> chains = new ArrayList<>(List.of(
+                new NftablesView.ChainView("user", null, userRules),
                 new NftablesView.ChainView("forward", "type filter hook forward priority filter; policy "
                         + policy.settings().forwardPolicy().name().toLowerCase(Locale.ROOT) + ";", forwardRules()),
                 new NftablesView.ChainView("prerouting", "type nat hook prerouting priority dstnat; policy accept;",
@@ -68,7 +76,14 @@ final class NftablesLayout {
                                 : List.of("fib daddr type local jump port_dnat")),
                 new NftablesView.ChainView("port_dnat", null, portDnatRules()),
                 new NftablesView.ChainView("postrouting", "type nat hook postrouting priority srcnat; policy accept;",
-                        postroutingRules()));
+                        postroutingRules())));
+        if (!inputRules.isEmpty()) {
+            chains.add(new NftablesView.ChainView("input", "type filter hook input priority filter; policy accept;", inputRules));
+        }
+        if (!outputRules.isEmpty()) {
+            chains.add(new NftablesView.ChainView("output_filter", "type filter hook output priority filter; policy accept;",
+                    outputRules));
+        }
         return new NftablesView.TableView("inet", policy.settings().nftTable(), List.copyOf(setViews), chains);
     }
 
@@ -188,9 +203,30 @@ final class NftablesLayout {
         }
     }
 
+    /**
+     * An overlay's bridge is in the host's namespace here (Docker gives it a namespace of its own):
+     * its bridged traffic passes the forward hook once br_netfilter is loaded, and nothing may be
+     * routed into or out of it. Policies without an overlay have neither these sets nor their rules.
+     */
+    private void fillOverlays() {
+        for (Network n : policy.networks()) {
+            if (n.driver() == Driver.OVERLAY) {
+                String br = quote(n.bridgeName());
+                String src = comment(Comments.at(n.span(), "network " + n.name()));
+                set("overlays", "ifname", Order.NAME, 1).add(br, null, n.bridgeName(), src);
+                set("overlay_same", "ifname . ifname", Order.INSERTION, 1).add(br + " . " + br, null, null, src);
+            }
+        }
+    }
+
     private List<String> forwardRules() {
         List<String> r = new ArrayList<>();
         r.add("jump user");
+        if (sets.containsKey("overlays")) {
+            r.add("iifname @overlays iifname . oifname != @overlay_same drop");
+            r.add("oifname @overlays iifname . oifname != @overlay_same drop");
+            r.add("iifname . oifname @overlay_same accept");
+        }
         for (Family f : Family.values()) {
             String s = v(f);
             r.add("oifname @internal" + s + " oifname . " + ip(f) + " saddr != @subnets" + s + " drop");

@@ -100,9 +100,16 @@ class IplinkBackendTest {
         assertEquals(null, n2.vxlans().get(0).underlay());
     }
 
+    /** Every target builds one host: the firewall targets publish only that node's containers' ports. */
     @Test
-    void onlyTheIplinkTargetsArePerNode() {
-        assertEquals(List.of("iplink", "iplink-teardown", "iplink-batch"),
+    void everyTargetIsPerNode() {
+        assertEquals(List.of("iptables", "ip6tables", "nftables", "iplink", "iplink-teardown", "iplink-batch"),
                 Backends.all().stream().filter(b -> b.perNode()).map(b -> b.name()).toList());
+        Policy p = new Policy(List.of("t.net"), HostSettings.defaults(), List.of(overlay("mesh", List.of())),
+                List.of(container("a", "mesh", "n1")), List.of(new Node("n1", v4("192.0.2.1"), null, AT)));
+        for (var b : Backends.all()) {
+            assertThrows(IllegalArgumentException.class, () -> b.render(p, new dev.netpolc.backend.RenderOptions(false, "n9")),
+                    b.name() + " must refuse a node the policy does not declare");
+        }
     }
 }

@@ -9,6 +9,8 @@ import dev.netpolc.ir.Family;
 import dev.netpolc.ir.HostSettings;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Network;
+import dev.netpolc.ir.PolicyRule;
+import dev.netpolc.ir.RuleAction;
 import dev.netpolc.ir.PublishedPort;
 import dev.netpolc.ir.SourceSpan;
 import dev.netpolc.ir.Subnet;
@@ -29,7 +31,176 @@ public final class Checks {
     public static final List<LintCheck> ALL = List.of(new UnusedNetwork(), new IccOffFewContainers(),
             new MasqueradeOffNeedsRoute(), new StaticAddressInRange(), new GatewayInRange(), new Docker0WithPrefix(),
             new MtuAboveUplink(), new UnusedInclude(), new EphemeralHostPort(), new GatewayNotFirstAttach(),
-            new InternalIpv6NdDropped());
+            new InternalIpv6NdDropped(), new ShadowedRule(), new RedundantRule(), new UselessRule(),
+            new OverlappingRules());
+
+    /** "line 12 ('allow web -> db')": how a check names another rule. */
+    static String describe(PolicyRule r) {
+        return r.span().file() + ":" + r.span().line() + " ('" + r.text() + "')";
+    }
+
+    /** NP3012: a rule an earlier terminal rule covers entirely. */
+    static final class ShadowedRule implements LintCheck {
+        public DiagnosticCode code() {
+            return DiagnosticCode.SHADOWED_RULE;
+        }
+
+        public String name() {
+            return "shadowed-rule";
+        }
+
+        public List<Diagnostic> check(LintContext ctx) {
+            List<Diagnostic> out = new ArrayList<>();
+            RuleSpace space = new RuleSpace(ctx.policy());
+            List<PolicyRule> rules = ctx.policy().rules();
+            for (int j = 0; j < rules.size(); j++) {
+                for (int i = 0; i < j; i++) {
+                    PolicyRule earlier = rules.get(i);
+                    if (earlier.action().terminal() && space.contains(earlier, rules.get(j))) {
+                        out.add(warn(code(), rules.get(j).span(), "this rule never matches: every connection it matches is "
+                                        + decided(earlier) + " first by the rule at " + describe(earlier),
+                                Note.help("remove it, or move it above the rule at line " + earlier.span().line())));
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private static String decided(PolicyRule r) {
+        switch (r.action()) {
+            case ALLOW:
+                return "allowed";
+            case REJECT:
+                return "rejected";
+            default:
+                return "denied";
+        }
+    }
+
+    /** NP3013: a rule whose connections a later rule with the same verdict decides the same way. */
+    static final class RedundantRule implements LintCheck {
+        public DiagnosticCode code() {
+            return DiagnosticCode.REDUNDANT_RULE;
+        }
+
+        public String name() {
+            return "redundant-rule";
+        }
+
+        public List<Diagnostic> check(LintContext ctx) {
+            List<Diagnostic> out = new ArrayList<>();
+            RuleSpace space = new RuleSpace(ctx.policy());
+            List<PolicyRule> rules = ctx.policy().rules();
+            for (int i = 0; i < rules.size(); i++) {
+                PolicyRule r = rules.get(i);
+                if (!r.action().terminal() || r.log() || shadowed(space, rules, i)) {
+                    continue;
+                }
+                for (int j = i + 1; j < rules.size(); j++) {
+                    PolicyRule later = rules.get(j);
+                    if (later.action().terminal() && later.action() != r.action() && space.overlap(later, r)) {
+                        break; // a different verdict comes in between: the order matters
+                    }
+                    if (later.action() == r.action() && !later.log() && space.contains(later, r)) {
+                        out.add(warn(code(), r.span(), "this rule is redundant: the rule at " + describe(later)
+                                        + " decides the same connections the same way",
+                                Note.help("remove this rule")));
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    static boolean shadowed(RuleSpace space, List<PolicyRule> rules, int j) {
+        for (int i = 0; i < j; i++) {
+            if (rules.get(i).action().terminal() && space.contains(rules.get(i), rules.get(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** NP3014: an allow of what Docker already allows, or a deny of what it already blocks. */
+    static final class UselessRule implements LintCheck {
+        public DiagnosticCode code() {
+            return DiagnosticCode.USELESS_RULE;
+        }
+
+        public String name() {
+            return "useless-rule";
+        }
+
+        public List<Diagnostic> check(LintContext ctx) {
+            List<Diagnostic> out = new ArrayList<>();
+            RuleSpace space = new RuleSpace(ctx.policy());
+            List<PolicyRule> rules = ctx.policy().rules();
+            for (int i = 0; i < rules.size(); i++) {
+                PolicyRule r = rules.get(i);
+                if (!r.action().terminal() || r.log() || shadowed(space, rules, i)) {
+                    continue;
+                }
+                boolean allow = r.action() == RuleAction.ALLOW;
+                RuleSpace.Baseline wanted = allow ? RuleSpace.Baseline.ALLOWED : RuleSpace.Baseline.BLOCKED;
+                if (space.baseline(r) != wanted) {
+                    continue;
+                }
+                boolean needed = false;
+                for (int j = i + 1; j < rules.size() && !needed; j++) {
+                    PolicyRule later = rules.get(j);
+                    needed = later.action().terminal() && (later.action() == RuleAction.ALLOW) != allow && space.overlap(later, r);
+                }
+                if (!needed) {
+                    out.add(warn(code(), r.span(), allow
+                                    ? "this allow changes nothing: Docker's rules already let these connections through"
+                                    : "this " + r.action().keyword() + " changes nothing: Docker's rules already block these connections",
+                            Note.note(allow ? "containers of a network with icc on talk to each other, and a network that is not"
+                                    + " internal reaches the outside" : "networks are isolated from each other, and the outside"
+                                    + " reaches only published ports"),
+                            Note.help("remove the rule, or keep it as documentation and disable " + code().id() + " for this policy")));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** NP3015: two rules with opposite verdicts that share some connections, neither holding the other. */
+    static final class OverlappingRules implements LintCheck {
+        public DiagnosticCode code() {
+            return DiagnosticCode.OVERLAPPING_RULES;
+        }
+
+        public String name() {
+            return "overlapping-rules";
+        }
+
+        public List<Diagnostic> check(LintContext ctx) {
+            List<Diagnostic> out = new ArrayList<>();
+            RuleSpace space = new RuleSpace(ctx.policy());
+            List<PolicyRule> rules = ctx.policy().rules();
+            for (int j = 0; j < rules.size(); j++) {
+                PolicyRule r = rules.get(j);
+                if (!r.action().terminal()) {
+                    continue;
+                }
+                for (int i = 0; i < j; i++) {
+                    PolicyRule e = rules.get(i);
+                    boolean opposite = e.action().terminal() && (e.action() == RuleAction.ALLOW) != (r.action() == RuleAction.ALLOW);
+                    if (opposite && space.overlap(e, r) && !space.contains(e, r) && !space.contains(r, e)) {
+                        out.add(warn(code(), r.span(), "this rule partly overlaps the rule at " + describe(e)
+                                        + ", which has the opposite verdict",
+                                Note.note("for the connections both match, the rule at line " + e.span().line() + " decides"),
+                                Note.help("narrow one of the rules so they no longer overlap, or make one hold the other")));
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+    }
 
     static Diagnostic warn(DiagnosticCode code, SourceSpan span, String message, Note... notes) {
         return Diagnostic.of(code, span, message, notes);

@@ -2,8 +2,11 @@ package dev.netpolc.compiler.parse;
 
 import dev.netpolc.compiler.ast.Attr;
 import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Define;
+import dev.netpolc.compiler.ast.EndpointAst;
 import dev.netpolc.compiler.ast.Include;
 import dev.netpolc.compiler.ast.ParsedFile;
+import dev.netpolc.compiler.ast.RuleDecl;
 import dev.netpolc.compiler.ast.Value;
 import dev.netpolc.compiler.diag.Diagnostics;
 import dev.netpolc.grammar.NetPolicyBaseVisitor;
@@ -66,7 +69,7 @@ public final class PolicyParser {
         parser.setErrorHandler(new BailErrorStrategy());
         try {
             NetPolicyParser.PolicyContext tree = parser.policy();
-            return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+            return new ParsedFile(fileName, new AstBuilder(fileName, tokens).items(tree));
         } catch (ParseCancellationException e) {
             tokens.seek(0);
             parser.reset();
@@ -98,7 +101,7 @@ public final class PolicyParser {
             }
         });
         NetPolicyParser.PolicyContext tree = parser.policy();
-        return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+        return new ParsedFile(fileName, new AstBuilder(fileName, tokens).items(tree));
     }
 
     /** The innermost '{' still open where {@code at} stands, or null. */
@@ -138,9 +141,11 @@ public final class PolicyParser {
     /** Builds the AST from the parse tree. Error nodes are skipped; the errors are already reported. */
     private static final class AstBuilder extends NetPolicyBaseVisitor<Object> {
         private final String file;
+        private final CommonTokenStream tokens;
 
-        AstBuilder(String file) {
+        AstBuilder(String file, CommonTokenStream tokens) {
             this.file = file;
+            this.tokens = tokens;
         }
 
         List<Object> items(NetPolicyParser.PolicyContext tree) {
@@ -298,13 +303,115 @@ public final class PolicyParser {
         }
 
         @Override
+        public Object visitDefineItem(NetPolicyParser.DefineItemContext ctx) {
+            Value name = value(ctx.value());
+            EndpointAst set = ctx.endpointSet() == null ? null : endpointSet(ctx.endpointSet());
+            return name == null || set == null ? null : new Define(name, set);
+        }
+
+        @Override
         public Object visitRuleItem(NetPolicyParser.RuleItemContext ctx) {
-            return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText(), true);
+            NetPolicyParser.PolicyRuleContext r = ctx.policyRule();
+            if (r == null || r.exception != null || r.ruleBody() == null || r.ruleBody().exception != null) {
+                return null;
+            }
+            NetPolicyParser.RuleBodyContext body = r.ruleBody();
+            Value prefix = null;
+            if (r.PREFIX() != null) {
+                prefix = value(r.prefix);
+                if (prefix == null) {
+                    return null;
+                }
+            }
+            String verdict = r.verdict() == null ? null : r.verdict().getStart().getText();
+            EndpointAst from = endpoint(body.from);
+            EndpointAst to = endpoint(body.to);
+            if (from == null || to == null || body.ARROW() == null || body.ARROW().getSymbol().getTokenIndex() < 0) {
+                return null;
+            }
+            List<Attr> options = new ArrayList<>();
+            for (NetPolicyParser.RuleOptionContext o : body.ruleOption()) {
+                if (o.exception != null || o.key == null) {
+                    return null;
+                }
+                List<Value> values = new ArrayList<>();
+                List<ValueContext> vs = o.valueList() != null ? o.valueList().value() : List.of(o.value());
+                for (ValueContext v : vs) {
+                    Value vv = value(v);
+                    if (vv == null) {
+                        return null;
+                    }
+                    values.add(vv);
+                }
+                options.add(new Attr(o.key.getText(), span(o.key), values, List.of()));
+            }
+            return new RuleDecl(r.LOG() != null, prefix, verdict, from, to, options, sourceText(r), span(r.getStart()));
+        }
+
+        /**
+         * The rule's text as written, whitespace collapsed to single spaces, without its
+         * {@code comment} option (which travels separately).
+         */
+        private String sourceText(NetPolicyParser.PolicyRuleContext ctx) {
+            java.util.Set<Integer> skip = new java.util.HashSet<>();
+            for (NetPolicyParser.RuleOptionContext o : ctx.ruleBody().ruleOption()) {
+                if (o.key != null && o.key.getType() == NetPolicyLexer.COMMENT_KW) {
+                    for (int i = o.getStart().getTokenIndex(); i <= o.getStop().getTokenIndex(); i++) {
+                        skip.add(i);
+                    }
+                }
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = ctx.getStart().getTokenIndex(); i <= ctx.getStop().getTokenIndex(); i++) {
+                Token t = tokens.get(i);
+                if (t.getChannel() != Token.DEFAULT_CHANNEL || skip.contains(i)) {
+                    continue;
+                }
+                if (b.length() > 0 && t.getType() != NetPolicyLexer.COMMA) {
+                    b.append(' ');
+                }
+                b.append(t.getText());
+            }
+            return b.toString();
+        }
+
+        private EndpointAst endpoint(NetPolicyParser.EndpointContext e) {
+            if (e == null || e.exception != null) {
+                return null;
+            }
+            if (e.endpointSet() != null) {
+                return endpointSet(e.endpointSet());
+            }
+            Value v = value(e.value());
+            if (v == null) {
+                return null;
+            }
+            if (e.kind == null) {
+                return new EndpointAst(EndpointAst.Kind.WORD, v, List.of(), v.span());
+            }
+            EndpointAst.Kind kind = e.kind.getType() == NetPolicyLexer.NETWORK ? EndpointAst.Kind.NETWORK
+                    : EndpointAst.Kind.CONTAINER;
+            return new EndpointAst(kind, v, List.of(), span(e.kind));
+        }
+
+        private EndpointAst endpointSet(NetPolicyParser.EndpointSetContext s) {
+            if (s.exception != null || s.RBRACE() == null) {
+                return null;
+            }
+            List<EndpointAst> members = new ArrayList<>();
+            for (NetPolicyParser.EndpointContext e : s.endpoint()) {
+                EndpointAst m = endpoint(e);
+                if (m == null) {
+                    return null;
+                }
+                members.add(m);
+            }
+            return new EndpointAst(EndpointAst.Kind.SET, null, members, span(s.getStart()));
         }
 
         @Override
         public Object visitUnknownItem(NetPolicyParser.UnknownItemContext ctx) {
-            return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText(), false);
+            return new UnsupportedItem(span(ctx.getStart()), ctx.getStart().getText());
         }
 
         @Override
@@ -313,6 +420,6 @@ public final class PolicyParser {
         }
     }
 
-    /** A statement the parser accepted only to report it precisely: a policy rule or an unknown word. */
-    public record UnsupportedItem(SourceSpan span, String word, boolean rule) {}
+    /** A statement the parser accepted only to report it precisely: an unknown word. */
+    public record UnsupportedItem(SourceSpan span, String word) {}
 }

@@ -15,7 +15,8 @@ final class TokenWords {
 
     private static final Set<Integer> STATEMENT_STARTS = Set.of(
             NetPolicyLexer.INCLUDE, NetPolicyLexer.SETTINGS, NetPolicyLexer.NETWORK, NetPolicyLexer.CONTAINER,
-            NetPolicyLexer.NODE, NetPolicyLexer.ALLOW, NetPolicyLexer.DENY, NetPolicyLexer.REJECT, NetPolicyLexer.LOG);
+            NetPolicyLexer.NODE, NetPolicyLexer.ALLOW, NetPolicyLexer.DENY, NetPolicyLexer.REJECT, NetPolicyLexer.LOG,
+            NetPolicyLexer.DEFINE);
 
     private static final Set<Integer> ATTRIBUTE_STARTS = Set.of(
             NetPolicyLexer.DRIVER, NetPolicyLexer.SUBNET, NetPolicyLexer.IP_RANGE, NetPolicyLexer.GATEWAY,
@@ -51,7 +52,7 @@ final class TokenWords {
         boolean statements = types.contains(NetPolicyLexer.NETWORK);
         boolean attributes = types.contains(NetPolicyLexer.DRIVER);
         if (statements) {
-            words.add("a statement (network, container, node, settings or include)");
+            words.add("a statement (network, container, node, settings, include, define) or a rule (allow, deny, reject, log)");
         }
         if (attributes) {
             words.add("an attribute");

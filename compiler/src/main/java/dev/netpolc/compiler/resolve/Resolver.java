@@ -2,6 +2,8 @@ package dev.netpolc.compiler.resolve;
 
 import dev.netpolc.compiler.ast.Attr;
 import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Define;
+import dev.netpolc.compiler.ast.RuleDecl;
 import dev.netpolc.compiler.ast.Value;
 import dev.netpolc.compiler.diag.Diagnostics;
 import dev.netpolc.compiler.diag.Suggest;
@@ -13,9 +15,12 @@ import dev.netpolc.ir.HostSettings;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
+import dev.netpolc.ir.PolicyRule;
 import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +41,11 @@ public final class Resolver {
 
     /** The resolved policy, or null when there were errors (all of them are in the diagnostics). */
     public Policy resolve(List<String> files, List<Block> blocks) {
+        return resolve(files, blocks, List.of(), List.of());
+    }
+
+    /** The resolved policy with its sets and rules, or null when there were errors. */
+    public Policy resolve(List<String> files, List<Block> blocks, List<Define> defines, List<RuleDecl> rules) {
         List<Block> settingsBlocks = new ArrayList<>();
         List<Block> networkBlocks = new ArrayList<>();
         List<Block> containerBlocks = new ArrayList<>();
@@ -68,10 +78,18 @@ public final class Resolver {
         networks.checkPeerFamilies(nodes.family());
         ContainerResolver containers = new ContainerResolver(diags, interfaces, networks, nodes);
         List<Container> resolvedContainers = containers.resolve(containerBlocks);
+        Set<String> declared = new HashSet<>();
+        for (Block b : blocks) {
+            if (b.name() != null && (b.kind() == Block.Kind.NETWORK || b.kind() == Block.Kind.CONTAINER)) {
+                declared.add(b.name().text());
+            }
+        }
+        List<PolicyRule> resolvedRules = new RuleResolver(diags, resolvedNetworks, resolvedContainers, declared)
+                .resolve(defines, rules);
         if (diags.hasErrors()) {
             return null;
         }
-        return new Policy(files, settings, resolvedNetworks, resolvedContainers, resolvedNodes);
+        return new Policy(files, settings, resolvedNetworks, resolvedContainers, resolvedNodes, resolvedRules);
     }
 
     /** Unknown attributes, attributes in the wrong block, and attributes given twice. */
