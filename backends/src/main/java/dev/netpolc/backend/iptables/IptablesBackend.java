@@ -3,11 +3,9 @@ package dev.netpolc.backend.iptables;
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Nodes;
 import dev.netpolc.backend.RenderOptions;
-import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Policy;
-import java.util.Map;
 
 /** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout or the owned layout. */
 public final class IptablesBackend implements Backend {
@@ -51,6 +49,9 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render("iptables.ftl", Map.of("tables", ruleset(policy, options).views()));
+        // Printed by Ruleset, not through a template: the script has four kinds of line, and
+        // setting FreeMarker up (configuration, template parsing, bean introspection) took more
+        // than half of the run time of a small policy (docs/performance.md).
+        return ruleset(policy, options).text();
     }
 }
