@@ -4,6 +4,7 @@ import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
 import dev.netpolc.backend.RenderOptions;
 import dev.netpolc.compiler.diag.Suggest;
+import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] POLICY";
+        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] [--layout docker|owned] POLICY";
     }
 
     @Override
@@ -55,6 +56,9 @@ final class CompileCommand implements Command {
                 .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
         o.addOption(Option.builder("a").longOpt("annotate")
                 .desc("comment every rule (nftables: every set element) with the policy line it came from").get());
+        o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("LAYOUT")
+                .desc("iptables targets: 'docker' (Docker's chains) or 'owned' (netpolc's chains only, one jump from"
+                        + " each built-in chain); overrides the policy's 'layout' setting").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
@@ -68,6 +72,14 @@ final class CompileCommand implements Command {
         String targetName = line.getOptionValue("target", Backends.defaultBackend().name());
         Backend backend = Backends.byName(targetName).orElseThrow(() -> new UsageException("compile: unknown target '"
                 + targetName + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
+        Layout layout = null;
+        if (line.hasOption("layout")) {
+            layout = Layout.of(line.getOptionValue("layout"));
+            if (layout == null) {
+                throw new UsageException("compile: unknown layout '" + line.getOptionValue("layout")
+                        + "'; layouts are: docker, owned");
+            }
+        }
         String argument = line.getArgList().get(0);
         PolicyInput.Loaded loaded = PolicyInput.load(argument, io);
         if (loaded.policy() == null) {
@@ -87,7 +99,7 @@ final class CompileCommand implements Command {
             io.err().println("netpolc: nothing was written");
             return ExitCode.USAGE;
         }
-        String text = backend.render(policy, new RenderOptions(line.hasOption("annotate"), node));
+        String text = backend.render(policy, new RenderOptions(line.hasOption("annotate"), node, layout));
         String outputPath = line.getOptionValue("output");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (outputPath == null || outputPath.equals("-")) {

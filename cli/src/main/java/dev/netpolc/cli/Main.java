@@ -21,7 +21,7 @@ import org.apache.commons.cli.ParseException;
 public final class Main {
 
     private static final List<Command> COMMANDS = List.of(new CompileCommand(), new LintCommand(), new DiffCommand(),
-            new InspectCommand(), new LsCommand(), new ExplainCommand());
+            new InspectCommand(), new LsCommand(), new ExplainCommand(), ApplyCommand.apply(), ApplyCommand.status());
 
     private Main() {}
 

@@ -58,6 +58,26 @@ class GoldenTest {
         return tests.stream();
     }
 
+    private static final List<String> OWNED_FROM_COMMAND_LINE = List.of("policies/docker/i-containers.net",
+            "policies/features/dual-stack.net", "policies/features/userland-proxy-off.net");
+
+    /** {@code --layout owned} on the command line, for policies whose own layout is Docker's. */
+    @TestFactory
+    Stream<DynamicTest> ownedLayoutFromTheCommandLine() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : OWNED_FROM_COMMAND_LINE) {
+            Path policy = Repo.root().resolve(name);
+            for (String target : List.of("iptables", "ip6tables")) {
+                tests.add(DynamicTest.dynamicTest(name + " -t " + target + " --layout owned", () -> {
+                    Run run = Run.netpolc("compile", "-t", target, "--layout", "owned", Repo.display(policy));
+                    assertEquals(0, run.exitCode(), () -> "compile failed:\n" + run.err());
+                    GoldenFiles.verify(Repo.stem(policy), target + "-owned", run.out());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> invalidPoliciesReportTheirGoldenDiagnostics() {
         return Repo.invalidPolicies().stream().map(policy -> DynamicTest.dynamicTest(Repo.relative(policy), () -> {
@@ -145,6 +165,11 @@ class GoldenTest {
         for (Path policy : Repo.invalidPolicies()) {
             expected.add(Repo.stem(policy) + ".diagnostics" + GoldenFiles.APPROVED);
             expectLint(expected, policy);
+        }
+        for (String name : OWNED_FROM_COMMAND_LINE) {
+            for (String target : List.of("iptables", "ip6tables")) {
+                expected.add(Repo.stem(Repo.root().resolve(name)) + "." + target + "-owned" + GoldenFiles.APPROVED);
+            }
         }
         for (Path dir : Repo.diffCases()) {
             expected.add("diff/" + dir.getFileName() + ".diff" + GoldenFiles.APPROVED);

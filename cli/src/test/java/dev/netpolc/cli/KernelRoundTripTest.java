@@ -33,17 +33,31 @@ class KernelRoundTripTest {
                     }
                 }
                 tests.add(roundTrip(policy, node, "iptables", "nft", true));
+                tests.add(roundTrip(policy, node, "iptables", "nft", false, "owned"));
+                tests.add(roundTrip(policy, node, "ip6tables", "legacy", false, "owned"));
             }
         }
         return tests.stream();
     }
 
     private static DynamicTest roundTrip(Path policy, String node, String target, String flavour, boolean annotate) {
+        return roundTrip(policy, node, target, flavour, annotate, null);
+    }
+
+    /** {@code layout}: the --layout option, or null for the policy's own. */
+    private static DynamicTest roundTrip(Path policy, String node, String target, String flavour, boolean annotate,
+            String layout) {
         String tool = target + "-" + flavour;
-        return DynamicTest.dynamicTest(Repo.relative(policy) + Targets.suffix(node) + " " + tool
-                + (annotate ? " --annotate" : ""), () -> {
-                    Run run = annotate ? Run.netpolc(Targets.compile(policy, node, "-t", target, "--annotate"))
-                            : Run.netpolc(Targets.compile(policy, node, "-t", target));
+        List<String> args = new ArrayList<>(List.of("-t", target));
+        if (annotate) {
+            args.add("--annotate");
+        }
+        if (layout != null) {
+            args.addAll(List.of("--layout", layout));
+        }
+        return DynamicTest.dynamicTest(Repo.relative(policy) + Targets.suffix(node) + " " + tool + (annotate ? " --annotate" : "")
+                + (layout != null ? " --layout " + layout : ""), () -> {
+                    Run run = Run.netpolc(Targets.compile(policy, node, args.toArray(String[]::new)));
                     assertEquals(0, run.exitCode(), run.err());
                     try (Kernel.Netns ns = new Kernel.Netns()) {
                         Kernel.Result restore = ns.exec(run.out(), tool + "-restore");

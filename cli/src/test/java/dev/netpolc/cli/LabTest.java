@@ -148,6 +148,14 @@ class LabTest {
      * mutation test uses it to prove the lab sees a wrong rule.
      */
     static Matrix run(Path policy, Flavour flavour, Map<String, String> replace) throws Exception {
+        return run(policy, flavour, replace, null);
+    }
+
+    /**
+     * As above; with {@code applyBackend} (iptables or nftables) the host is built by {@code netpolc
+     * apply --backend BACKEND} instead of the scripts, and {@code flavour} only names the run.
+     */
+    static Matrix run(Path policy, Flavour flavour, Map<String, String> replace, String applyBackend) throws Exception {
         CompileResult compiled = PolicyCompiler.compileFile(policy, Repo.display(policy));
         Policy p = compiled.policy();
         assertNotNull(p, () -> compiled.diagnostics().toString());
@@ -158,7 +166,18 @@ class LabTest {
         }
         List<Cell> cells = LabRules.apply(p, LabModel.cells(p, 2));
         try (Lab lab = new Lab()) {
-            lab.setUp(p, hosts, flavour);
+            if (applyBackend == null) {
+                lab.setUp(p, hosts, flavour);
+            } else {
+                Path state = java.nio.file.Files.createTempDirectory("netpolc-lab-apply");
+                try {
+                    lab.setUpByApply(p, state, "--backend", applyBackend, Repo.display(policy));
+                } finally {
+                    try (var s = java.nio.file.Files.walk(state)) {
+                        s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
+            }
             int listeners = 0;
             java.util.Set<String> wanted = new java.util.LinkedHashSet<>(LabModel.listeners(p, cells));
             wanted.addAll(LabRules.listeners(p, cells));
@@ -178,9 +197,11 @@ class LabTest {
             // a container's IPv6 traffic has no usable gateway
             namespaces.addAll(lab.hosts());
             lab.awaitReady(namespaces, listeners);
+            String how = applyBackend == null ? flavour.label : "netpolc apply --backend " + applyBackend;
             List<Observed> observed = lab.probe(cells);
-            return new Matrix(Repo.relative(policy) + " on " + flavour.label, cells, observed,
-                    replace.isEmpty() ? explain(p, cells, flavour) : null);
+            // explain walks the rules compile prints: not edited rules, nor a host apply built
+            return new Matrix(Repo.relative(policy) + " on " + how, cells, observed,
+                    replace.isEmpty() && applyBackend == null ? explain(p, cells, flavour) : null);
         }
     }
 

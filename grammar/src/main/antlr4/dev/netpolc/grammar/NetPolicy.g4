@@ -88,6 +88,7 @@ attribute
     | NFT_TABLE value                                       # nftTableAttr
     | UPLINK valueList                                      # uplinkAttr
     | UPLINK_MTU value                                      # uplinkMtuAttr
+    | LAYOUT value                                          # layoutAttr
     | WORD (WORD | STRING)*                                 # unknownAttr
     | SEMI                                                  # emptyAttr
     ;
@@ -160,6 +161,7 @@ FORWARD_POLICY : 'forward-policy' ;
 NFT_TABLE      : 'nft-table' ;
 UPLINK         : 'uplink' ;
 UPLINK_MTU     : 'uplink-mtu' ;
+LAYOUT         : 'layout' ;
 ON             : 'on' ;
 OFF            : 'off' ;
 

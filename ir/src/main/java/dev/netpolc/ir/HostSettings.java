@@ -12,10 +12,11 @@ import java.util.Objects;
  * @param uplinks        the host's uplink interfaces, when the policy names them
  * @param nftTable       the name of the nftables table netpolc owns ({@code netpolc} by default)
  * @param uplinkMtu      the MTU of the uplinks, or null when the policy does not say
+ * @param layout         where the iptables targets put netpolc's rules ({@link Layout#DOCKER} by default)
  * @param span           the first settings block, or {@link SourceSpan#BUILTIN} when there is none
  */
 public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPolicy forwardPolicy, List<String> uplinks,
-        String nftTable, Integer uplinkMtu, SourceSpan span) {
+        String nftTable, Integer uplinkMtu, Layout layout, SourceSpan span) {
 
     public static final String DEFAULT_CHAIN_PREFIX = "DOCKER";
     public static final String DEFAULT_NFT_TABLE = "netpolc";
@@ -24,12 +25,13 @@ public record HostSettings(boolean userlandProxy, String chainPrefix, ForwardPol
         Objects.requireNonNull(chainPrefix);
         Objects.requireNonNull(forwardPolicy);
         Objects.requireNonNull(nftTable);
+        Objects.requireNonNull(layout);
         Objects.requireNonNull(span);
         uplinks = List.copyOf(uplinks);
     }
 
     public static HostSettings defaults() {
         return new HostSettings(true, DEFAULT_CHAIN_PREFIX, ForwardPolicy.DROP, List.of(), DEFAULT_NFT_TABLE, null,
-                SourceSpan.BUILTIN);
+                Layout.DOCKER, SourceSpan.BUILTIN);
     }
 }

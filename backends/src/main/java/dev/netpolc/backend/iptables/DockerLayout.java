@@ -4,6 +4,7 @@ import dev.netpolc.backend.Comments;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Driver;
 import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
 import dev.netpolc.ir.Protocol;
@@ -24,6 +25,12 @@ import java.util.Map;
  * declaration order. Other drivers get no rules, as in Docker, except overlays: their bridge lives
  * in the host's namespace here (Docker gives it a namespace of its own), so it accepts its own
  * bridged traffic and drops whatever would be routed into or out of it.
+ *
+ * <p>The owned layout ({@link Layout#OWNED}) is the same rules in the same order, except that
+ * what Docker writes into a built-in chain X goes into netpolc's chain PREFIX-X instead, reached by
+ * one jump {@code -A X -j PREFIX-X} (see {@link #hook}), and that the PREFIX chain ends with one
+ * {@code ! -i BR -o BR -j DROP} per bridge, as Docker 28 writes it, so that unpublished ports stay
+ * closed whatever the policy of FORWARD, which the owned layout leaves to the host.
  */
 final class DockerLayout {
 
@@ -37,14 +44,18 @@ final class DockerLayout {
     private final Map<String, Network> networks;
     private final boolean annotate;
     private final String builtin;
+    private final boolean owned;
+    private final String prefix;
 
     /** A published port with the container that published it, for its rules' comments. */
     private record Port(Container container, PublishedPort port) {}
 
-    DockerLayout(Policy policy, Family family, boolean annotate) {
+    DockerLayout(Policy policy, Family family, boolean annotate, Layout layout) {
         this.policy = policy;
         this.family = family;
+        this.owned = layout == Layout.OWNED;
         String prefix = policy.settings().chainPrefix();
+        this.prefix = prefix;
         this.docker = prefix;
         this.stage1 = prefix + "-ISOLATION-STAGE-1";
         this.stage2 = prefix + "-ISOLATION-STAGE-2";
@@ -52,7 +63,23 @@ final class DockerLayout {
         this.proxy = policy.settings().userlandProxy();
         this.networks = policy.networksByName();
         this.annotate = annotate;
-        this.builtin = (policy.files().isEmpty() ? "" : policy.files().get(0) + " ") + "built-in (Docker layout)";
+        this.builtin = (policy.files().isEmpty() ? "" : policy.files().get(0) + " ")
+                + (owned ? "built-in (owned layout)" : "built-in (Docker layout)");
+    }
+
+    /**
+     * The chain that gets the rules Docker writes into the built-in chain {@code chain} of table
+     * {@code t}: the built-in chain itself in Docker's layout; in the owned layout netpolc's chain
+     * PREFIX-CHAIN, declared here with the one rule that jumps to it from the built-in chain.
+     */
+    private String hook(Ruleset.Table t, String chain) {
+        if (!owned) {
+            return chain;
+        }
+        String mine = prefix + "-" + chain;
+        t.chain(mine, "-");
+        add(t, builtin, Rule.in(chain).jump(mine));
+        return mine;
     }
 
     /** Adds a rule, with a comment naming its source when annotating. */
@@ -102,38 +129,39 @@ final class DockerLayout {
     private void filter(Ruleset.Table t, List<Network> bridges, List<Network> newestFirst, List<Port> ports) {
         t.chain("INPUT", "ACCEPT").chain("FORWARD", policy.settings().forwardPolicy().name()).chain("OUTPUT", "ACCEPT");
         t.chain(docker, "-").chain(stage1, "-").chain(stage2, "-").chain(user, "-");
+        String forward = hook(t, "FORWARD");
 
         List<Network> overlays = policy.networks().stream()
                 .filter(n -> n.driver() == Driver.OVERLAY && n.subnet(family).isPresent()).toList();
-        add(t, builtin, Rule.in("FORWARD").jump(user));
+        add(t, builtin, Rule.in(forward).jump(user));
         if (!bridges.isEmpty() || !overlays.isEmpty()) {
-            add(t, builtin, Rule.in("FORWARD").jump(stage1));
+            add(t, builtin, Rule.in(forward).jump(stage1));
         }
         for (Network n : newestFirst) {
             String br = n.bridgeName();
             if (n.internal()) {
                 if (n.icc()) {
-                    add(t, of(n), Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+                    add(t, of(n), Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
                 }
                 continue;
             }
-            add(t, of(n), Rule.in("FORWARD").outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
-            add(t, of(n), Rule.in("FORWARD").outInterface(br).jump(docker));
-            add(t, of(n), Rule.in("FORWARD").inInterface(br).notOutInterface(br).jump("ACCEPT"));
+            add(t, of(n), Rule.in(forward).outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
+            add(t, of(n), Rule.in(forward).outInterface(br).jump(docker));
+            add(t, of(n), Rule.in(forward).inInterface(br).notOutInterface(br).jump("ACCEPT"));
             if (n.icc()) {
-                add(t, of(n), Rule.in("FORWARD").inInterface(br).outInterface(br).jump("ACCEPT"));
+                add(t, of(n), Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
             }
         }
         // An overlay's bridge is in the host's namespace here (Docker keeps it in a namespace of its
         // own): with br_netfilter its bridged traffic crosses this FORWARD chain, and the segment's
         // containers, on this node or another, must still meet.
         for (Network n : overlays) {
-            add(t, of(n), Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("ACCEPT"));
+            add(t, of(n), Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("ACCEPT"));
         }
         // Docker appends the icc DROP, so it comes after the accepting rules of every bridge.
         for (Network n : bridges) {
             if (!n.icc()) {
-                add(t, of(n), Rule.in("FORWARD").inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+                add(t, of(n), Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
             }
         }
         for (Port pp : ports) {
@@ -141,6 +169,13 @@ final class DockerLayout {
             String br = bridgeOf(p);
             add(t, of(pp), Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("ACCEPT"));
+        }
+        if (owned) {
+            for (Network n : newestFirst) {
+                if (!n.internal()) {
+                    add(t, of(n), Rule.in(docker).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+                }
+            }
         }
         for (Network n : newestFirst) {
             String br = n.bridgeName();
@@ -174,11 +209,14 @@ final class DockerLayout {
     private void nat(Ruleset.Table t, List<Network> newestFirst, List<Port> ports) {
         t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("OUTPUT", "ACCEPT").chain("POSTROUTING", "ACCEPT");
         t.chain(docker, "-");
+        String prerouting = hook(t, "PREROUTING");
+        String outputChain = hook(t, "OUTPUT");
+        String postrouting = hook(t, "POSTROUTING");
         List<Network> external = newestFirst.stream().filter(n -> !n.internal()).toList();
         // Docker adds the jumps to its nat chain with the first network that is not internal.
         if (!external.isEmpty()) {
-            add(t, builtin, Rule.in("PREROUTING").match("-m addrtype --dst-type LOCAL").jump(docker));
-            Rule output = Rule.in("OUTPUT");
+            add(t, builtin, Rule.in(prerouting).match("-m addrtype --dst-type LOCAL").jump(docker));
+            Rule output = Rule.in(outputChain);
             if (proxy) {
                 output.notDestination(family == Family.IPV4 ? "127.0.0.0/8" : "::1/128");
             }
@@ -189,17 +227,17 @@ final class DockerLayout {
             String translate = n.snatSource() != null && family == Family.IPV4
                     ? "SNAT --to-source " + n.snatSource().text() : "MASQUERADE";
             if (!proxy) {
-                add(t, of(n), Rule.in("POSTROUTING").outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
+                add(t, of(n), Rule.in(postrouting).outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
             }
             if (n.masquerade()) {
-                add(t, of(n), Rule.in("POSTROUTING").source(n.subnet(family).orElseThrow().cidr().toString())
+                add(t, of(n), Rule.in(postrouting).source(n.subnet(family).orElseThrow().cidr().toString())
                         .notOutInterface(br).jump(translate));
             }
         }
         for (Port pp : ports) {
             PublishedPort p = pp.port();
             String cip = p.containerAddress().hostCidr();
-            add(t, of(pp), Rule.in("POSTROUTING").source(cip).destination(cip)
+            add(t, of(pp), Rule.in(postrouting).source(cip).destination(cip)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("MASQUERADE"));
         }
         for (Network n : external) {
@@ -225,9 +263,10 @@ final class DockerLayout {
     private void mangle(Ruleset.Table t, List<Port> ports) {
         t.chain("PREROUTING", "ACCEPT").chain("INPUT", "ACCEPT").chain("FORWARD", "ACCEPT").chain("OUTPUT", "ACCEPT")
                 .chain("POSTROUTING", "ACCEPT");
+        String postrouting = hook(t, "POSTROUTING");
         for (Port pp : ports) {
             if (pp.port().protocol() == Protocol.SCTP) {
-                add(t, of(pp), Rule.in("POSTROUTING").sourcePort("sctp", pp.port().containerPort()).jump("CHECKSUM --checksum-fill"));
+                add(t, of(pp), Rule.in(postrouting).sourcePort("sctp", pp.port().containerPort()).jump("CHECKSUM --checksum-fill"));
             }
         }
     }

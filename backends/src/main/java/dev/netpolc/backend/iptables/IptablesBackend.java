@@ -3,12 +3,11 @@ package dev.netpolc.backend.iptables;
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Nodes;
 import dev.netpolc.backend.RenderOptions;
-import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Policy;
-import java.util.Map;
 
-/** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout. */
+/** iptables-restore (or ip6tables-restore) scripts in Docker's rule layout or the owned layout. */
 public final class IptablesBackend implements Backend {
 
     private final Family family;
@@ -24,8 +23,8 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public String description() {
-        return family == Family.IPV4 ? "iptables-restore script, Docker's layout, IPv4"
-                : "ip6tables-restore script, Docker's layout, networks with an IPv6 subnet";
+        return family == Family.IPV4 ? "iptables-restore script, IPv4 (Docker's or the owned layout)"
+                : "ip6tables-restore script, networks with an IPv6 subnet";
     }
 
     /**
@@ -33,7 +32,8 @@ public final class IptablesBackend implements Backend {
      * that node's (its containers' published ports; every network's bridge rules).
      */
     public Ruleset ruleset(Policy policy, RenderOptions options) {
-        return new DockerLayout(Nodes.only(policy, options.node()), family, options.annotate()).build();
+        Layout layout = options.layout() != null ? options.layout() : policy.settings().layout();
+        return new DockerLayout(Nodes.only(policy, options.node()), family, options.annotate(), layout).build();
     }
 
     /** A host loads the rules of its own containers: in a policy with nodes, the CLI asks for {@code --node}. */
@@ -49,6 +49,9 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render("iptables.ftl", Map.of("tables", ruleset(policy, options).views()));
+        // Printed by Ruleset, not through a template: the script has four kinds of line, and
+        // setting FreeMarker up (configuration, template parsing, bean introspection) took more
+        // than half of the run time of a small policy (docs/performance.md).
+        return ruleset(policy, options).text();
     }
 }

@@ -1,14 +1,15 @@
 package dev.netpolc.backend.iptables;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The view-model an iptables-restore script is printed from: tables, each with its chains (name
- * and policy, built-in chains first) and its rules grouped by chain in chain order, as
- * iptables-save groups them. The template only prints it.
+ * The rules of an iptables-restore script: tables, each with its chains (name and policy,
+ * built-in chains first, then user chains by name) and its rules grouped by chain in that
+ * order, as iptables-save lists them; {@link #text()} prints it.
  */
 public final class Ruleset {
 
@@ -52,25 +53,29 @@ public final class Ruleset {
         }
 
         /** Built-in chains in declaration order, then user chains by name, as iptables-save lists them. */
-        TableView view() {
+        List<String> order() {
             List<String> order = new ArrayList<>();
-            chains.forEach((n, p) -> {
-                if (!p.equals("-")) {
-                    order.add(n);
-                }
-            });
             List<String> user = new ArrayList<>();
-            chains.forEach((n, p) -> {
-                if (p.equals("-")) {
-                    user.add(n);
-                }
-            });
-            java.util.Collections.sort(user);
+            for (Map.Entry<String, String> c : chains.entrySet()) {
+                (c.getValue().equals("-") ? user : order).add(c.getKey());
+            }
+            Collections.sort(user);
             order.addAll(user);
+            return order;
+        }
+
+        TableView view() {
+            List<String> order = order();
             List<ChainView> cs = new ArrayList<>();
-            order.forEach(n -> cs.add(new ChainView(n, chains.get(n))));
             List<RuleView> rs = new ArrayList<>();
-            order.forEach(chain -> rules.get(chain).forEach(r -> rs.add(new RuleView(chain, r.spec()))));
+            for (String chain : order) {
+                cs.add(new ChainView(chain, chains.get(chain)));
+            }
+            for (String chain : order) {
+                for (Rule r : rules.get(chain)) {
+                    rs.add(new RuleView(chain, r.spec()));
+                }
+            }
             return new TableView(name, List.copyOf(cs), List.copyOf(rs));
         }
     }
@@ -79,9 +84,34 @@ public final class Ruleset {
         return tables.computeIfAbsent(name, Table::new);
     }
 
+    /**
+     * The iptables-restore script: per table {@code *NAME}, its chain headers, its rules and
+     * {@code COMMIT}, as iptables-save prints them.
+     */
+    public String text() {
+        StringBuilder b = new StringBuilder(4096);
+        for (Table t : tables.values()) {
+            b.append('*').append(t.name).append('\n');
+            List<String> order = t.order();
+            for (String chain : order) {
+                b.append(':').append(chain).append(' ').append(t.chains.get(chain)).append(" [0:0]\n");
+            }
+            for (String chain : order) {
+                for (Rule r : t.rules.get(chain)) {
+                    b.append("-A ").append(chain).append(' ').append(r.spec()).append('\n');
+                }
+            }
+            b.append("COMMIT\n");
+        }
+        return b.toString();
+    }
+
+    /** The tables as data, in the order {@link #text()} prints them, for tools that inspect the rules. */
     public List<TableView> views() {
         List<TableView> out = new ArrayList<>();
-        tables.values().forEach(t -> out.add(t.view()));
+        for (Table t : tables.values()) {
+            out.add(t.view());
+        }
         return out;
     }
 }

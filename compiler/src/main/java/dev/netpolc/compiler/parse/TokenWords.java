@@ -26,7 +26,7 @@ final class TokenWords {
             NetPolicyLexer.UNDERLAY, NetPolicyLexer.PEERS, NetPolicyLexer.ATTACH, NetPolicyLexer.PUBLISH,
             NetPolicyLexer.NETNS, NetPolicyLexer.USERLAND_PROXY, NetPolicyLexer.CHAIN_PREFIX,
             NetPolicyLexer.FORWARD_POLICY, NetPolicyLexer.UPLINK, NetPolicyLexer.NFT_TABLE,
-            NetPolicyLexer.UPLINK_MTU, NetPolicyLexer.NODE, NetPolicyLexer.ADDRESS);
+            NetPolicyLexer.UPLINK_MTU, NetPolicyLexer.LAYOUT, NetPolicyLexer.NODE, NetPolicyLexer.ADDRESS);
 
     private TokenWords() {}
 

@@ -6,36 +6,40 @@ import dev.netpolc.ir.IpAddr;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
-import inet.ipaddr.ipv4.IPv4Address;
-import inet.ipaddr.ipv6.IPv6Address;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
 /**
- * Address arithmetic on top of the ipaddress library: strict parsing (dotted quads without
- * leading zeros, as Docker's parser demands; RFC 4291 IPv6), values as integers, canonical text.
+ * Address arithmetic: strict parsing (dotted quads without leading zeros, as Docker's parser
+ * demands; RFC 4291 IPv6), values as integers, canonical text. IPv4 is handled here; IPv6 text
+ * goes through the ipaddress library, which is loaded only when a policy has IPv6 (see {@link Ip}).
  */
 final class Addresses {
 
     private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
-    private static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
-            .allowEmpty(false)
-            .allowAll(false)
-            .allowSingleSegment(false)
-            .allowMask(false)
-            .allowWildcardedSeparator(false)
-            .getIPv4AddressParametersBuilder().allowLeadingZeros(false).allow_inet_aton(false)
-                    .allowWildcardedSeparator(false).allowBinary(false).getParentBuilder()
-            .getIPv6AddressParametersBuilder().allowZone(false).allowWildcardedSeparator(false)
-                    .allowBinary(false).getParentBuilder()
-            .toParams();
+    private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
     private Addresses() {}
 
+    /** The library's strict IPv6 parser settings, built on first use. */
+    private static final class Strict {
+        static final IPAddressStringParameters PARAMS = new IPAddressStringParameters.Builder()
+                .allowEmpty(false)
+                .allowAll(false)
+                .allowSingleSegment(false)
+                .allowMask(false)
+                .allowWildcardedSeparator(false)
+                .getIPv4AddressParametersBuilder().allowLeadingZeros(false).allow_inet_aton(false)
+                        .allowWildcardedSeparator(false).allowBinary(false).getParentBuilder()
+                .getIPv6AddressParametersBuilder().allowZone(false).allowWildcardedSeparator(false)
+                        .allowBinary(false).getParentBuilder()
+                .toParams();
+    }
+
     /** A parsed address, or the reason it is not one. */
-    record Parsed(IPAddress address, String error, boolean hostBits) {
-        Parsed(IPAddress address, String error) {
+    record Parsed(Ip address, String error, boolean hostBits) {
+        Parsed(Ip address, String error) {
             this(address, error, false);
         }
 
@@ -59,7 +63,7 @@ final class Addresses {
             return new Parsed(null, "a subnet needs a prefix length, such as /24");
         }
         String prefix = text.substring(slash + 1);
-        if (!prefix.matches("0|[1-9][0-9]{0,2}")) {
+        if (!PREFIX.matcher(prefix).matches()) {
             return new Parsed(null, "'" + Names.printable(prefix) + "' is not a prefix length");
         }
         Parsed a = parse(text.substring(0, slash));
@@ -71,8 +75,8 @@ final class Addresses {
             return new Parsed(null, "prefix length /" + len + " is longer than the " + a.address.getBitCount()
                     + " bits of an " + (a.address.isIPv4() ? "IPv4" : "IPv6") + " address");
         }
-        IPAddress prefixed = a.address.setPrefixLength(len, false);
-        boolean hostBits = !a.address.getValue().equals(prefixed.toPrefixBlock().getLower().getValue());
+        Ip prefixed = a.address.withPrefixLength(len);
+        boolean hostBits = !a.address.getValue().equals(prefixed.first());
         return new Parsed(prefixed, null, hostBits);
     }
 
@@ -83,64 +87,59 @@ final class Addresses {
             return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
         if (v4) {
+            long value = 0;
             for (String part : text.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
+                int octet = Integer.parseInt(part);
+                if (octet > 255) {
                     return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");
                 }
+                value = value << 8 | octet;
             }
+            return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(value), null), null);
         }
-        IPAddress a = new IPAddressString(text, STRICT).getAddress();
+        IPAddress a = new IPAddressString(text, Strict.PARAMS).getAddress();
         if (a == null) {
             return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
-        return new Parsed(a.withoutPrefixLength(), null);
+        return new Parsed(new Ip(a.isIPv4() ? Family.IPV4 : Family.IPV6, a.getValue(), null), null);
     }
 
-    static Family family(IPAddress a) {
-        return a.isIPv4() ? Family.IPV4 : Family.IPV6;
+    static Family family(Ip a) {
+        return a.family();
     }
 
-    static BigInteger value(IPAddress a) {
+    static BigInteger value(Ip a) {
         return a.getValue();
     }
 
     /** The subnet's first (network) address as an integer. */
-    static BigInteger first(IPAddress cidr) {
-        return cidr.toPrefixBlock().getLower().getValue();
+    static BigInteger first(Ip cidr) {
+        return cidr.first();
     }
 
     /** The subnet's last address as an integer. */
-    static BigInteger last(IPAddress cidr) {
-        return cidr.toPrefixBlock().getUpper().getValue();
+    static BigInteger last(Ip cidr) {
+        return cidr.last();
     }
 
-    static IPAddress fromValue(Family family, BigInteger v) {
-        if (family == Family.IPV4) {
-            return new IPv4Address(v.intValue());
-        }
-        return new IPv6Address(v);
-    }
-
-    static IpAddr ir(IPAddress a) {
-        IPAddress plain = a.withoutPrefixLength();
-        return new IpAddr(family(plain), plain.toCanonicalString());
+    static IpAddr ir(Ip a) {
+        return new IpAddr(a.family(), a.text());
     }
 
     static IpAddr ir(Family family, BigInteger v) {
-        return ir(fromValue(family, v));
+        return ir(new Ip(family, v, null));
     }
 
-    static Cidr irCidr(IPAddress cidr) {
-        IPAddress block = cidr.toPrefixBlock();
-        return new Cidr(ir(block.getLower()), cidr.getNetworkPrefixLength());
+    static Cidr irCidr(Ip cidr) {
+        return new Cidr(ir(cidr.family(), cidr.first()), cidr.getNetworkPrefixLength());
     }
 
     /** The CIDR with its host bits cleared, as text: the suggestion for {@code 192.168.1.5/24}. */
-    static String networkOf(IPAddress cidr) {
-        return ir(cidr.toPrefixBlock().getLower()).text() + "/" + cidr.getNetworkPrefixLength();
+    static String networkOf(Ip cidr) {
+        return ir(cidr.family(), cidr.first()).text() + "/" + cidr.getNetworkPrefixLength();
     }
 
-    static int prefix(IPAddress cidr) {
+    static int prefix(Ip cidr) {
         return cidr.getNetworkPrefixLength();
     }
 }

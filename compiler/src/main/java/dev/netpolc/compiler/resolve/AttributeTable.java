@@ -40,7 +40,7 @@ final class AttributeTable {
     static final List<String> CONTAINER = List.of("attach", "publish", "netns", "node");
     static final List<String> NODE = List.of("address", "underlay");
     static final List<String> SETTINGS = List.of("userland-proxy", "chain-prefix", "forward-policy", "uplink", "nft-table",
-            "uplink-mtu");
+            "uplink-mtu", "layout");
 
     /** Attributes that may appear more than once in a block (each use checked on its own). */
     static final Set<String> REPEATABLE = Set.of("subnet", "ip-range", "gateway", "attach", "publish");

@@ -16,7 +16,6 @@ import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.PublishedPort;
 import dev.netpolc.ir.SourceSpan;
-import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -254,7 +253,7 @@ final class ContainerResolver {
     }
 
     private BigInteger staticAddress(CDraft c, Draft net, Attr.Option o, Family family) {
-        IPAddress addr = networks.address(o.value());
+        Ip addr = networks.address(o.value());
         if (addr == null) {
             return null;
         }
@@ -382,9 +381,12 @@ final class ContainerResolver {
     /** Docker's MAC for a container interface: 02:42 and the four bytes of its IPv4 address. */
     private static String derivedMac(CDraft c, Draft net, IpAddr v4) {
         if (v4 != null) {
-            String[] o = v4.text().split("\\.");
-            return String.format("02:42:%02x:%02x:%02x:%02x", Integer.parseInt(o[0]), Integer.parseInt(o[1]),
-                    Integer.parseInt(o[2]), Integer.parseInt(o[3]));
+            StringBuilder mac = new StringBuilder(17).append("02:42");
+            for (String octet : v4.text().split("\\.", 4)) {
+                int b = Integer.parseInt(octet);
+                mac.append(':').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+            }
+            return mac.toString();
         }
         String h = NetworkResolver.sha256Hex("mac\0" + c.name + "\0" + net.name);
         return "02:42:" + h.substring(0, 2) + ":" + h.substring(2, 4) + ":" + h.substring(4, 6) + ":" + h.substring(6, 8);
@@ -441,7 +443,7 @@ final class ContainerResolver {
         Attachment at = attachments.stream().filter(a -> a.network().equals(net.name)).findFirst().orElseThrow();
         List<PublishedPort> out = new ArrayList<>();
         List<Family> families = new ArrayList<>();
-        IPAddress hostIp = spec.hostAddress();
+        Ip hostIp = spec.hostAddress();
         if (hostIp == null && net.hostBinding != null) {
             hostIp = net.hostBinding;
         }

@@ -12,7 +12,6 @@ import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.Node;
 import dev.netpolc.ir.SourceSpan;
-import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -112,7 +111,7 @@ final class NodeResolver {
                     + p.error(), Note.help("write the node's address on the underlay network, such as 192.0.2.11"));
             return null;
         }
-        IPAddress a = p.address();
+        Ip a = p.address();
         String unusable = a.isZero() ? "the unspecified address"
                 : a.isLoopback() ? "a loopback address"
                 : a.isMulticast() ? "a multicast address"

@@ -9,7 +9,6 @@ import dev.netpolc.ir.Diagnostic.Note;
 import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.Protocol;
 import dev.netpolc.ir.SourceSpan;
-import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * A parsed {@code publish [HOST-IP:]PORT[-END] -> PORT[-END][/PROTO]}; ranges of equal length map
  * port to port. Errors point at the exact part of the text that is wrong.
  */
-record PublishSpec(IPAddress hostAddress, SourceSpan hostAddressSpan, int hostPort, int containerPort, int count,
+record PublishSpec(Ip hostAddress, SourceSpan hostAddressSpan, int hostPort, int containerPort, int count,
         Protocol protocol) {
 
     private static final Pattern PORTS = Pattern.compile("([0-9]{1,10})(?:-([0-9]{1,10}))?");
@@ -42,7 +41,7 @@ record PublishSpec(IPAddress hostAddress, SourceSpan hostAddressSpan, int hostPo
 
         // host side: [ADDRESS:]PORTS, with IPv6 addresses in brackets
         String h = host.text();
-        IPAddress address = null;
+        Ip address = null;
         SourceSpan addressSpan = null;
         int portsAt = 0;
         if (h.startsWith("[")) {
@@ -114,7 +113,7 @@ record PublishSpec(IPAddress hostAddress, SourceSpan hostAddressSpan, int hostPo
         return r[0] == r[1] ? String.valueOf(r[0]) : r[0] + "-" + r[1];
     }
 
-    private static IPAddress parseHostAddress(Diagnostics diags, String text, SourceSpan span, boolean bracketed) {
+    private static Ip parseHostAddress(Diagnostics diags, String text, SourceSpan span, boolean bracketed) {
         Addresses.Parsed a = Addresses.address(text);
         if (!a.ok()) {
             diags.report(DiagnosticCode.INVALID_ADDRESS, span, "invalid host address: " + a.error(),

@@ -11,6 +11,7 @@ import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Diagnostic.Note;
 import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.ForwardPolicy;
+import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.HostSettings;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Node;
@@ -134,6 +135,7 @@ public final class Resolver {
         List<String> uplinks = new ArrayList<>();
         String nftTable = d.nftTable();
         Integer uplinkMtu = null;
+        Layout layout = d.layout();
         Map<String, SourceSpan> firstUse = new LinkedHashMap<>();
         for (Block b : blocks) {
             for (Attr a : b.attrs()) {
@@ -186,6 +188,17 @@ public final class Resolver {
                             nftTable = v.text();
                         }
                         break;
+                    case "layout":
+                        Layout l = Layout.of(v.text());
+                        if (l == null) {
+                            diags.report(DiagnosticCode.INVALID_VALUE, v.span(),
+                                    "layout must be 'docker' or 'owned', not '" + Names.printable(v.text()) + "'",
+                                    Note.help("write 'layout owned' to keep every rule in netpolc's own chains, or"
+                                            + " 'layout docker' for Docker's places"));
+                        } else {
+                            layout = l;
+                        }
+                        break;
                     case "uplink-mtu":
                         uplinkMtu = Values.integer(diags, v, "uplink-mtu", 68, 65535);
                         break;
@@ -201,7 +214,7 @@ public final class Resolver {
                 }
             }
         }
-        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable, uplinkMtu,
+        return new HostSettings(userlandProxy, chainPrefix, forwardPolicy, uplinks, nftTable, uplinkMtu, layout,
                 blocks.isEmpty() ? SourceSpan.BUILTIN : blocks.get(0).keywordSpan());
     }
 

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Regenerates docs/performance.md: builds netpolc, generates policies of 1 to 10,000 networks,
+# times whole `netpolc compile` processes (wall time and peak memory with /usr/bin/time -v, best
+# of several runs) for every target, compares with ferm on the same rule set, counts what the
+# rules cost the kernel, and runs the JMH stage benchmarks.
+#
+#   bash bench/run.sh [--runs K] [--sizes "1 10 100"] [--no-jmh] [--out FILE]
+#
+# On a fresh Debian machine run as root it installs what it needs (JDK 17, Maven, time, ferm);
+# otherwise it names what is missing and stops. Other work on the machine skews timings: the load
+# average is recorded with every figure, and each figure is the best of K runs.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+runs=5
+sizes="1 10 100 1000 5000 10000"
+jmh=1
+out="docs/performance.md"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --sizes) sizes="$2"; shift 2 ;;
+    --no-jmh) jmh=0; shift ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+# --- what the benchmark needs -------------------------------------------------------------
+need=()
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+[ -x /usr/bin/time ] || need+=(time)
+command -v ferm >/dev/null 2>&1 || need+=(ferm)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "run.sh: missing Debian packages: ${need[*]} (install them, or run as root on Debian to let run.sh do it)" >&2
+    exit 3
+  fi
+fi
+
+echo "run.sh: building" >&2
+mvn -B -q -DskipTests package >&2
+jar="cli/target/netpolc.jar"
+cp="bench/target/classes:bench/target/lib/*"
+work="bench/target/work"
+rm -rf "$work"
+mkdir -p "$work"
+targets="iptables ip6tables nftables iplink"
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# measure NAME RUNS CMD...: runs CMD (stdout discarded) once to warm the page cache and the
+# class-data archive, then RUNS times under /usr/bin/time -v; appends "NAME best_s max_rss_kib
+# load best_cpu_s" to $work/results: the best wall time, the largest peak RSS of the runs, the
+# 1-minute load average before the first run, and the best CPU time (user + system, all threads),
+# which other work on the machine disturbs less than wall time.
+measure() {
+  local name="$1" k="$2"; shift 2
+  local l best="" cpu="" rss=0 t c m i
+  l="$(load)"
+  "$@" >/dev/null 2>"$work/err" || { echo "run.sh: '$*' failed:" >&2; cat "$work/err" >&2; exit 1; }
+  for ((i = 0; i < k; i++)); do
+    /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/err"
+    t="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s}' "$work/time")"
+    c="$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/time")"
+    m="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN {exit !(a < b)}'; then best="$t"; fi
+    if [ -z "$cpu" ] || awk -v a="$c" -v b="$cpu" 'BEGIN {exit !(a < b)}'; then cpu="$c"; fi
+    [ "$m" -gt "$rss" ] && rss="$m"
+  done
+  echo "$name $best $rss $l $cpu" >>"$work/results"
+  echo "run.sh: $name ${best}s (cpu ${cpu}s) $((rss / 1024))MiB (load $l)" >&2
+}
+get() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$work/results"; }
+ms() { awk -v s="$1" 'BEGIN {printf "%d", s * 1000 + 0.5}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%d", k / 1024 + 0.5}'; }
+
+# --- machine ------------------------------------------------------------------------------
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+cores="$(nproc)"
+mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+javav="$(java -version 2>&1 | head -n 1)"
+fermv="$(ferm --version 2>/dev/null | head -n 1)"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# --- policies -----------------------------------------------------------------------------
+gen() { java -cp "$cp" dev.netpolc.bench.GeneratePolicy "$@"; }
+for n in $sizes; do
+  gen --networks "$n" --containers 1 --ports 1 -o "$work/n$n.net"
+done
+large=0
+case " $sizes " in *" 10000 "*) large=1 ;; esac
+[ "$large" = 1 ] && gen --networks 10000 --containers 10 --ports 1 -o "$work/n10000x10.net"
+
+# --- start-up -----------------------------------------------------------------------------
+startup_runs=$((runs * 2))
+measure noop "$startup_runs" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp bench/target/classes dev.netpolc.bench.Noop
+measure startup "$startup_runs" ./netpolc compile policies/docker/a-default-bridge.net
+measure startup-nocds "$runs" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$jar" compile policies/docker/a-default-bridge.net
+
+# --- every size and target ----------------------------------------------------------------
+for n in $sizes; do
+  for t in $targets; do
+    measure "n$n-$t" "$runs" ./netpolc compile -t "$t" "$work/n$n.net"
+  done
+done
+for t in $targets; do
+  [ "$large" = 1 ] && measure "n10000x10-$t" "$runs" ./netpolc compile -t "$t" "$work/n10000x10.net"
+done
+
+# 512 MiB of heap is enough: the large case again with the heap capped.
+heap_ok=""
+for t in $targets; do
+  [ "$large" = 1 ] || continue
+  if java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" compile -t "$t" "$work/n10000x10.net" >/dev/null 2>"$work/err"; then
+    heap_ok="$heap_ok $t:yes"
+  else
+    heap_ok="$heap_ok $t:NO"
+  fi
+done
+
+# --- ferm on the same rule set ------------------------------------------------------------
+ferm_sizes=""
+for n in 1 100 1000 5000; do
+  case " $sizes " in *" $n "*) ;; *) continue ;; esac
+  ./netpolc compile -t iptables "$work/n$n.net" >"$work/n$n.v4"
+  java -cp "$cp" dev.netpolc.bench.FermFile "$work/n$n.v4" >"$work/n$n.ferm"
+  ferm --remote "$work/n$n.ferm" >"$work/n$n.ferm.out"
+  ours="$(grep -c '^-A' "$work/n$n.v4")"
+  theirs="$(grep -c '^-A' "$work/n$n.ferm.out")"
+  if [ "$ours" != "$theirs" ]; then
+    echo "run.sh: N=$n: netpolc writes $ours rules, ferm $theirs: the ferm file is not equivalent" >&2
+    exit 1
+  fi
+  echo "n$n-rules $ours 0 0" >>"$work/results"
+  measure "n$n-ferm" "$runs" ferm --remote "$work/n$n.ferm"
+  ferm_sizes="$ferm_sizes $n"
+done
+
+# --- rule cost ----------------------------------------------------------------------------
+cost10="" cost1000=""
+for n in 10 1000; do
+  case " $sizes " in *" $n "*) ;; *) continue ;; esac
+  line="$(java -cp "$cp" dev.netpolc.bench.RuleCost "$work/n$n.net")"
+  [ "$n" = 10 ] && cost10="$line" || cost1000="$line"
+done
+kv() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+# --- JMH ----------------------------------------------------------------------------------
+if [ "$jmh" = 1 ]; then
+  echo "run.sh: JMH (a few minutes)" >&2
+  java -cp "$cp" org.openjdk.jmh.Main StageBenchmarks -p networks=1000 -p containers=10 -wi 3 -w 2 -i 5 -r 2 -f 1 \
+    -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 || { tail -20 "$work/jmh.log" >&2; exit 1; }
+fi
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- the page -----------------------------------------------------------------------------
+tmp="$(mktemp)"
+{
+  echo "# Performance"
+  echo
+  echo "Generated by \`bash bench/run.sh\` (the one command that regenerates this page; see"
+  echo "[Method](#method)). Every figure below was measured by that run, on this machine:"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| date | $started, commit \`$commit\` |"
+  echo "| CPU | $cpu, $cores cores (nproc), $mem |"
+  echo "| load average (1, 5, 15 min) | $load_start at the start, $load_end at the end (the machine is shared: every row below gives the 1-minute load when it started) |"
+  echo "| Java | $javav |"
+  echo "| ferm | $fermv |"
+  echo "| runs | best of $runs for each figure ($startup_runs for start-up) |"
+  echo
+  echo "## Targets"
+  echo
+  echo "| target | measured | met |"
+  echo "|---|---|---|"
+  s="$(ms "$(get startup 2)")"
+  echo "| \`a-default-bridge.net\` to iptables, whole process, ≤ 100 ms | $s ms wall, $(ms "$(get startup 5)") ms CPU; without the class-data archive $(ms "$(get startup-nocds 2)") ms; an empty Java program (the JVM floor) $(ms "$(get noop 2)") ms wall, $(ms "$(get noop 5)") ms CPU | $([ "$s" -le 100 ] && echo yes || echo "**no**") |"
+  if [ -n "$(get n5000-iptables 2)" ]; then
+    s="$(ms "$(get n5000-iptables 2)")"
+    echo "| 5,000 networks (1 container, 1 port each) to iptables ≤ 1 s | $s ms wall, $(ms "$(get n5000-iptables 5)") ms CPU | $([ "$s" -le 1000 ] && echo yes || echo "**no**") |"
+  fi
+  if [ "$large" = 1 ]; then
+  worst=0
+  for t in $targets; do
+    s="$(ms "$(get "n10000x10-$t" 2)")"
+    [ "$s" -gt "$worst" ] && worst="$s"
+  done
+  worst_rss=0
+  for t in $targets; do
+    r="$(mib "$(get "n10000x10-$t" 3)")"
+    [ "$r" -gt "$worst_rss" ] && worst_rss="$r"
+  done
+  per=""
+  for t in $targets; do per="$per $t $(ms "$(get "n10000x10-$t" 2)") ms;"; done
+  echo "| 10,000 networks × 10 containers, every target ≤ 3 s | slowest target $worst ms (wall:$per) | $([ "$worst" -le 3000 ] && echo yes || echo "**no**") |"
+  echo "| … and ≤ 512 MiB of heap | runs with \`-Xmx512m\`:$heap_ok; peak RSS (heap, code and JVM) at most $worst_rss MiB | $(case "$heap_ok" in *NO*) echo "**no**" ;; *) echo yes ;; esac) |"
+  fi
+  echo
+  echo "## Whole process: wall time and peak memory"
+  echo
+  echo "\`./netpolc compile -t TARGET POLICY\` (the launcher, JVM start-up included), policies from"
+  echo "\`GeneratePolicy --networks N --containers 1 --ports 1\`, output discarded. Time in ms, best of"
+  echo "$runs; CPU: user + system time of the best run by CPU; peak RSS in MiB; ×: wall time over the"
+  echo "previous row's (10× the input; target ≤ 12); load: the 1-minute load average before the row."
+  echo
+  printf "| N | load |"; for t in $targets; do printf " %s ms | CPU | × | MiB |" "$t"; done; echo
+  printf "|---:|---:|"; for t in $targets; do printf -- "---:|---:|---:|---:|"; done; echo
+  prev=""
+  for n in $sizes; do
+    printf "| %s | %s |" "$n" "$(get "n$n-iptables" 4)"
+    for t in $targets; do
+      s="$(get "n$n-$t" 2)"
+      ratio="–"
+      if [ -n "$prev" ]; then
+        p="$(get "n$prev-$t" 2)"
+        ratio="$(awk -v a="$s" -v b="$p" 'BEGIN {printf "%.1f", a / b}')"
+      fi
+      printf " %s | %s | %s | %s |" "$(ms "$s")" "$(ms "$(get "n$n-$t" 5)")" "$ratio" "$(mib "$(get "n$n-$t" 3)")"
+    done
+    echo
+    prev="$n"
+  done
+  if [ "$large" = 1 ]; then
+    printf "| 10,000 × 10 | %s |" "$(get n10000x10-iptables 4)"
+    for t in $targets; do
+      printf " %s | %s | | %s |" "$(ms "$(get "n10000x10-$t" 2)")" "$(ms "$(get "n10000x10-$t" 5)")" "$(mib "$(get "n10000x10-$t" 3)")"
+    done
+    echo
+  fi
+  echo
+  echo "The × column compares sizes 10 times apart (5,000 to 10,000 is 2 times: there the"
+  echo "target is at most 2.4)."
+  echo
+  echo "## Against ferm"
+  echo
+  echo "\`ferm --remote FILE\` (compiles without touching the kernel) on the ferm file that"
+  echo "\`FermFile\` writes from netpolc's iptables output: the same rules, chains and order; the run"
+  echo "checks that ferm's output has as many rules as netpolc's. netpolc: the iptables target."
+  echo
+  echo "| N | rules | load | ferm ms | netpolc ms | ferm / netpolc | ferm CPU ms | netpolc CPU ms | ferm / netpolc (CPU) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for n in $ferm_sizes; do
+    f="$(get "n$n-ferm" 2)"
+    o="$(get "n$n-iptables" 2)"
+    fc="$(get "n$n-ferm" 5)"
+    oc="$(get "n$n-iptables" 5)"
+    echo "| $n | $(get "n$n-rules" 2) | $(get "n$n-ferm" 4) | $(ms "$f") | $(ms "$o") | $(awk -v a="$f" -v b="$o" 'BEGIN {printf "%.2f", a / b}') | $(ms "$fc") | $(ms "$oc") | $(awk -v a="$fc" -v b="$oc" 'BEGIN {printf "%.2f", a / b}') |"
+  done
+  echo
+  echo "## What the rules cost the kernel"
+  echo
+  echo "Counted by \`RuleCost\` from the compiled output of the generated policies. *Forward path*:"
+  echo "the rules of the chains a forwarded packet can pass through (the filter chain on the forward"
+  echo "hook and every chain it jumps to), an upper bound on the rules one packet is compared"
+  echo "against. *Docker*: the rules Docker 20.10 adds for the same networks and ports (15 for the"
+  echo "daemon with its default bridge, 8 per network, 6 without masquerade, 3 per internal network,"
+  echo "3 per published IPv4 port; this count gives exactly the rule counts of the five rule sets"
+  echo "captured from a real Docker daemon)."
+  echo
+  echo "| N | iptables rules | Docker's rules | iptables forward path | nftables rules | nftables forward path | nftables set elements |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  for pair in "10:$cost10" "1000:$cost1000"; do
+    n="${pair%%:*}"; c="${pair#*:}"
+    [ -n "$c" ] || continue
+    echo "| $n | $(kv "$c" iptables_rules) | $(kv "$c" docker_rules) | $(kv "$c" iptables_forward) | $(kv "$c" nft_rules) | $(kv "$c" nft_forward) | $(kv "$c" nft_elements) |"
+  done
+  echo
+  if [ -n "$cost10" ] && [ -n "$cost1000" ]; then
+    same_rules=$([ "$(kv "$cost10" nft_rules)" = "$(kv "$cost1000" nft_rules)" ] && echo "the same" || echo "**not** the same")
+    same_path=$([ "$(kv "$cost10" nft_forward)" = "$(kv "$cost1000" nft_forward)" ] && echo "the same" || echo "**not** the same")
+    le10=$([ "$(kv "$cost10" iptables_rules)" -le "$(kv "$cost10" docker_rules)" ] && echo yes || echo "**no**")
+    le1000=$([ "$(kv "$cost1000" iptables_rules)" -le "$(kv "$cost1000" docker_rules)" ] && echo yes || echo "**no**")
+    echo "nftables: the rule count is $same_rules at N = 10 and 1,000, and so is the forward path;"
+    echo "the networks live in sets and maps, which the kernel looks up by hash or interval tree."
+    echo "iptables no higher than Docker's: $le10 at N = 10, $le1000 at N = 1,000 (it is Docker's layout,"
+    echo "rule for rule, so its forward path grows with N as Docker's does)."
+    echo
+  fi
+  if [ "$jmh" = 1 ] && [ -f "$work/jmh.csv" ]; then
+    echo "## Stages (JMH)"
+    echo
+    echo "\`StageBenchmarks\`, warmed up (3 × 2 s warm-up, 5 × 2 s measured, one fork), on a generated"
+    echo "policy of 1,000 networks × 10 containers (10,000 containers, 1,000 published ports). The"
+    echo "whole-process figures above are mostly cold code; these show each stage's steady cost."
+    echo
+    echo "| stage | ms per operation | ± (99.9%) |"
+    echo "|---|---:|---:|"
+    awk -F',' 'NR > 1 {gsub(/"/, ""); sub(/.*\./, "", $1); printf "| %s | %.1f | %.1f |\n", $1, $5, $6}' "$work/jmh.csv"
+    echo
+  fi
+  cat bench/performance-notes.md
+} >"$tmp"
+mv "$tmp" "$out"
+echo "run.sh: wrote $out" >&2

@@ -1,0 +1,784 @@
+package dev.netpolc.cli.apply;
+
+import dev.netpolc.backend.RenderOptions;
+import dev.netpolc.backend.iplink.HostPlan;
+import dev.netpolc.backend.iplink.IplinkBackend;
+import dev.netpolc.backend.iptables.IptablesBackend;
+import dev.netpolc.backend.nftables.NftablesBackend;
+import dev.netpolc.cli.apply.Xtables.Table;
+import dev.netpolc.ir.Family;
+import dev.netpolc.ir.Layout;
+import dev.netpolc.ir.Policy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * {@code netpolc apply}, {@code apply --down}, {@code apply --confirmed} and {@code status}: a
+ * policy applied to one network namespace as a transaction. The steps, in order: take the lock;
+ * snapshot the firewall; compute the new state and the plan; load the firewall (one
+ * {@code iptables-restore -w} per address family, or one {@code nft -f}); read it back and
+ * compare with what was meant; build the links; write the record. Any failure restores the
+ * snapshot and says what failed. See docs/apply.md.
+ */
+public final class Apply {
+
+    /** Exit codes: 0 done (or in sync), 1 drifted (status), 3 failed (nothing changed, or restored). */
+    public static final int OK = 0;
+    public static final int DRIFTED = 1;
+    public static final int FAILED = 3;
+
+    /** The firewall apply writes. */
+    public enum Firewall {
+        IPTABLES,
+        NFTABLES;
+
+        public String keyword() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * What to do. {@code policy} may be null only for --down (which then works from the record);
+     * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
+     */
+    public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix) {}
+
+    /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
+    static final String FAULT = "netpolc.apply.fault";
+
+    private final Options o;
+    private final PrintStream err;
+    private final Host host;
+    private final StateStore store;
+
+    private Apply(Options o, PrintStream err) throws ApplyException {
+        this.o = o;
+        this.err = err;
+        this.host = Host.of(o.netns(), o.netnsPrefix());
+        this.store = new StateStore(o.stateDir(), o.netns());
+    }
+
+    // ---- the intent ----
+
+    /** The compiled state a policy asks for. */
+    private record Intent(Firewall firewall, Layout layout, String prefix, String nftTable, String ipv4, String ipv6,
+            String nft, String links, HostPlan plan, String digest) {}
+
+    /**
+     * Renders what {@code firewall} needs (and the links unless {@code firewallOnly}); the rest
+     * stays "". The digest covers exactly what was rendered.
+     */
+    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly)
+            throws ApplyException {
+        if (!policy.nodes().isEmpty()) {
+            throw new ApplyException("the policy declares nodes; apply builds a single host and does not take"
+                    + " policies with nodes yet (compile each node's targets instead)");
+        }
+        Layout layout = layoutOption != null ? layoutOption : policy.settings().layout();
+        RenderOptions ro = new RenderOptions(false, null, layout);
+        boolean xt = firewall == Firewall.IPTABLES;
+        String ipv4 = xt ? new IptablesBackend(Family.IPV4).render(policy, ro) : "";
+        String ipv6 = xt ? new IptablesBackend(Family.IPV6).render(policy, ro) : "";
+        String nft = xt ? "" : new NftablesBackend().render(policy, ro);
+        String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
+        HostPlan plan = HostPlan.of(policy, null, s -> s);
+        String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
+        return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
+                links, plan, digest);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- entry points ----
+
+    /** {@code netpolc apply}: returns the exit code. */
+    public static int apply(Options o, InputStream in, PrintStream out, PrintStream err) {
+        try {
+            Apply a = new Apply(o, err);
+            try (StateStore s = a.store) {
+                if (!o.dryRun()) {
+                    s.lock();
+                }
+                return a.run(in, out);
+            }
+        } catch (ApplyException e) {
+            err.println("netpolc: apply: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** {@code netpolc apply --down}. */
+    public static int down(Options o, PrintStream out, PrintStream err) {
+        try {
+            Apply a = new Apply(o, err);
+            try (StateStore s = a.store) {
+                if (!o.dryRun()) {
+                    s.lock();
+                }
+                return a.runDown(out);
+            }
+        } catch (ApplyException e) {
+            err.println("netpolc: apply --down: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** {@code netpolc status}. */
+    public static int status(Options o, PrintStream out, PrintStream err) {
+        try {
+            return new Apply(o, err).runStatus(out);
+        } catch (ApplyException e) {
+            err.println("netpolc: status: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** {@code netpolc apply --confirmed}: tells a waiting {@code apply --confirm} to keep its state. */
+    public static int confirmed(Options o, PrintStream out, PrintStream err) {
+        try {
+            Apply a = new Apply(o, err);
+            Path pending = a.store.file("pending");
+            if (!Files.exists(pending)) {
+                err.println("netpolc: apply --confirmed: no apply --confirm is waiting on " + a.host.describe()
+                        + " (no " + pending + ")");
+                return FAILED;
+            }
+            Files.writeString(a.store.file("confirmed"), ProcessHandle.current().pid() + "\n");
+            out.println("netpolc: confirmed; the apply waiting on " + a.host.describe() + " keeps its state");
+            return OK;
+        } catch (ApplyException e) {
+            err.println("netpolc: apply --confirmed: " + e.getMessage());
+            return FAILED;
+        } catch (IOException e) {
+            err.println("netpolc: apply --confirmed: cannot write the confirmation: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    // ---- the snapshot and the new state ----
+
+    /** What the namespace holds before apply changes anything. */
+    private final class Snapshot {
+        final Map<String, Map<String, Table>> xtables = new LinkedHashMap<>();
+        final Map<String, String> xtablesText = new LinkedHashMap<>();
+        /** Our nft tables (by name) as listed, null for a table that is not there. */
+        final Map<String, String> nft = new LinkedHashMap<>();
+
+        Snapshot(Set<String> nftTables, boolean needXtables) throws ApplyException {
+            for (String tool : List.of("iptables", "ip6tables")) {
+                if (!Host.has(tool + "-save")) {
+                    if (needXtables) {
+                        throw new ApplyException(tool + "-save is not installed; the iptables backend needs the"
+                                + " iptables package");
+                    }
+                    continue;
+                }
+                Host.Result r = host.run(null, tool + "-save", "-c");
+                if (!r.ok()) {
+                    throw new ApplyException("cannot read the firewall with " + tool + "-save: " + r.reason());
+                }
+                xtablesText.put(tool, r.out());
+                xtables.put(tool, Xtables.parse(r.out()));
+            }
+            if (Host.has("nft")) {
+                for (String t : nftTables) {
+                    nft.put(t, nftTable(t));
+                }
+            } else if (o.firewall() == Firewall.NFTABLES) {
+                throw new ApplyException("nft is not installed; the nftables backend needs the nftables package");
+            }
+        }
+    }
+
+    private String nftTable(String name) throws ApplyException {
+        Host.Result r = host.run(null, "nft", "list", "table", "inet", name);
+        if (r.ok()) {
+            return r.out();
+        }
+        if (r.err().contains("No such file") || r.err().contains("does not exist")) {
+            return null;
+        }
+        throw new ApplyException("cannot list nftables table inet " + name + ": " + r.reason());
+    }
+
+    /** How the kernel lists {@code script}'s table: loaded into a scratch namespace of its own. */
+    private static String nftCanonical(String script, String table) throws ApplyException {
+        Host.Result r = Host.local(script, List.of("unshare", "--net", "sh", "-c",
+                "nft -f - && nft list table inet " + table));
+        if (!r.ok()) {
+            throw new ApplyException("nft refused the compiled ruleset in a scratch namespace: " + r.reason());
+        }
+        return r.out();
+    }
+
+    /** One change apply made, and how to take it back. */
+    private interface Undo {
+        void undo() throws ApplyException;
+    }
+
+    private record Step(String what, Undo undo) {}
+
+    private final List<Step> done = new ArrayList<>();
+
+    /** How long each step took, for the summary line: step name to milliseconds. */
+    private final Map<String, Long> timings = new LinkedHashMap<>();
+    private long lap = System.nanoTime();
+
+    private void timed(String step) {
+        long now = System.nanoTime();
+        timings.merge(step, (now - lap) / 1_000_000, Long::sum);
+        lap = now;
+    }
+
+    private String timingSummary() {
+        List<String> parts = new ArrayList<>();
+        timings.forEach((k, v) -> parts.add(k + " " + v + " ms"));
+        return String.join(", ", parts);
+    }
+
+    // ---- apply ----
+
+    private int run(InputStream in, PrintStream out) throws ApplyException {
+        Properties record = store.record();
+        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly());
+        timed("render");
+        Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
+        Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
+        List<Map<String, Table>> known = new ArrayList<>();
+        if (record != null) {
+            prefixes.add(record.getProperty("prefix", intent.prefix()));
+            tables.add(record.getProperty("nft-table", intent.nftTable()));
+            known.add(Xtables.parse(store.applied("applied.iptables")));
+            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+        }
+        Map<String, Map<String, Table>> intended = new LinkedHashMap<>();
+        intended.put("iptables", o.firewall() == Firewall.IPTABLES ? Xtables.parse(intent.ipv4()) : Map.of());
+        intended.put("ip6tables", o.firewall() == Firewall.IPTABLES ? Xtables.parse(intent.ipv6()) : Map.of());
+        intended.values().forEach(known::add);
+        IptablesState own = new IptablesState(prefixes, known);
+        Snapshot snap = new Snapshot(tables, o.firewall() == Firewall.IPTABLES);
+        timed("snapshot");
+        boolean forwardPolicy = intent.layout() == Layout.DOCKER;
+
+        List<String> plan = new ArrayList<>();
+        Map<String, Map<String, Table>> merged = new LinkedHashMap<>();
+        for (String tool : snap.xtables.keySet()) {
+            List<String> p = own.plan(tool, snap.xtables.get(tool), intended.get(tool), forwardPolicy);
+            plan.addAll(p);
+            if (!p.isEmpty()) {
+                merged.put(tool, own.merge(snap.xtables.get(tool), intended.get(tool), forwardPolicy));
+            }
+        }
+        String nftExpected = null;
+        List<String> nftRemove = new ArrayList<>();
+        for (String t : tables) {
+            boolean ours = o.firewall() == Firewall.NFTABLES && t.equals(intent.nftTable());
+            if (!ours && snap.nft.get(t) != null) {
+                nftRemove.add(t);
+                plan.add("- nftables: table inet " + t);
+            }
+        }
+        if (o.firewall() == Firewall.NFTABLES) {
+            nftExpected = nftCanonical(intent.nft(), intent.nftTable());
+            plan.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
+                    nftExpected));
+        }
+        Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        if (!o.firewallOnly()) {
+            plan.addAll(Links.plan(present, declared));
+            plan.addAll(sysctlPlan(intent.plan()));
+        }
+
+        timed("plan");
+        PrintStream planOut = o.dryRun() ? out : err;
+        printPlan(planOut, plan, intent);
+        if (o.dryRun()) {
+            return OK;
+        }
+        try {
+            for (var e : merged.entrySet()) {
+                restore(e.getKey(), snap, e.getValue());
+            }
+            for (String t : nftRemove) {
+                String before = snap.nft.get(t);
+                nft("table inet " + t + "\ndelete table inet " + t + "\n", "removing table inet " + t);
+                done.add(new Step("nftables table inet " + t + " removed", () -> nftPut(t, before)));
+            }
+            if (o.firewall() == Firewall.NFTABLES && !lineDiff("", snap.nft.get(intent.nftTable()), nftExpected).isEmpty()) {
+                loadNft(intent, snap.nft.get(intent.nftTable()), nftExpected);
+            }
+            // Undoing the links: delete what is marked now and was not before, then run the setup
+            // script of the last apply again, which recreates what this apply deleted.
+            timed("firewall");
+            String previousLinks = store.applied("applied.iplink");
+            if (!o.firewallOnly()) {
+                done.add(new Step("links", () -> {
+                    Links.removeStale(host, Links.present(host), present);
+                    if (!previousLinks.isEmpty()) {
+                        Links.setup(host, previousLinks);
+                    }
+                }));
+                // Stale links first: a container that moved to another network gets its interface name back.
+                Links.removeStale(host, present, declared);
+                Links.setup(host, intent.links());
+                timed("links");
+            }
+            Properties r = new Properties();
+            r.setProperty("policy", o.policyName());
+            r.setProperty("digest", intent.digest());
+            r.setProperty("time", Instant.now().toString());
+            r.setProperty("backend", intent.firewall().keyword());
+            r.setProperty("layout", intent.layout().keyword());
+            r.setProperty("prefix", intent.prefix());
+            r.setProperty("nft-table", intent.nftTable());
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put("applied.iptables", o.firewall() == Firewall.IPTABLES ? intent.ipv4() : "");
+            files.put("applied.ip6tables", o.firewall() == Firewall.IPTABLES ? intent.ipv6() : "");
+            files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
+            files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
+            r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
+            if (o.confirmSeconds() != null) {
+                // Whoever decides first (the wait, or a signal such as the SIGHUP of a dropped SSH
+                // session, which runs the shutdown hook) keeps or rolls back; the other does nothing.
+                java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread hook = new Thread(() -> {
+                    if (decided.compareAndSet(false, true)) {
+                        rollBack("interrupted while waiting for the confirmation");
+                        try {
+                            Files.deleteIfExists(store.file("pending"));
+                        } catch (IOException e) {
+                            // a stale marker only makes a later --confirmed say it confirmed nothing useful
+                        }
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(hook);
+                boolean kept = awaitConfirmation(in);
+                if (!decided.compareAndSet(false, true)) {
+                    return FAILED;
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (!kept) {
+                    rollBack("no confirmation within " + o.confirmSeconds() + " s");
+                    return FAILED;
+                }
+            }
+            store.write(r, files);
+        } catch (ApplyException e) {
+            rollBack(e.getMessage());
+            return FAILED;
+        }
+        timed("record");
+        err.println("netpolc: applied " + o.policyName() + " to " + host.describe() + " (" + plan.size() + " change"
+                + (plan.size() == 1 ? "" : "s") + "; " + timingSummary() + ")");
+        return OK;
+    }
+
+    /** Restores the snapshot of every step done, newest first, and says what failed and what the host holds. */
+    private void rollBack(String reason) {
+        err.println("netpolc: apply: " + reason);
+        List<String> failures = new ArrayList<>();
+        for (int k = done.size() - 1; k >= 0; k--) {
+            try {
+                done.get(k).undo().undo();
+            } catch (ApplyException e) {
+                failures.add(done.get(k).what() + ": " + e.getMessage());
+            }
+        }
+        if (done.isEmpty()) {
+            err.println("netpolc: apply: nothing had been changed; " + host.describe() + " is as before");
+        } else if (failures.isEmpty()) {
+            err.println("netpolc: apply: restored " + host.describe() + " as it was before ("
+                    + String.join("; ", done.stream().map(Step::what).toList()) + " undone)");
+        } else {
+            err.println("netpolc: apply: ROLLBACK FAILED, the namespace may be half changed: " + String.join("; ", failures)
+                    + "; links netpolc created carry its mark and go with the next apply or apply --down");
+        }
+    }
+
+    /** Loads one family's merged tables with one iptables-restore, then checks them. */
+    private void restore(String tool, Snapshot snap, Map<String, Table> tables) throws ApplyException {
+        String text = Xtables.print(tables.values(), true);
+        if ("reject".equals(System.getProperty(FAULT)) && !tables.isEmpty()) {
+            // A rule the kernel refuses, in the last table, after the others are committed.
+            int last = text.lastIndexOf("COMMIT\n");
+            text = text.substring(0, last) + "-A INPUT -j NETPOLC-FAULT-NO-SUCH-CHAIN\n" + text.substring(last);
+        }
+        Map<String, Table> before = snap.xtables.get(tool);
+        String what = tool + " tables " + String.join(", ", tables.keySet());
+        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet());
+        done.add(new Step(what, undo));
+        Host.Result r = host.run(text, tool + "-restore", "-w", "-c");
+        if (!r.ok()) {
+            throw new ApplyException(tool + "-restore refused the new " + what + ": " + r.reason());
+        }
+        verifyXtables(tool, tables, "verify".equals(System.getProperty(FAULT)));
+    }
+
+    private void verifyXtables(String tool, Map<String, Table> expected, boolean fault) throws ApplyException {
+        Host.Result r = host.run(null, tool + "-save");
+        if (!r.ok()) {
+            throw new ApplyException("cannot read back the firewall with " + tool + "-save: " + r.reason());
+        }
+        Map<String, Table> actual = Xtables.parse(r.out());
+        for (Table t : expected.values()) {
+            String want = Xtables.canonical(t) + (fault ? "-A INPUT -j NETPOLC-FAULT-EXPECTED\n" : "");
+            Table a = actual.get(t.name);
+            String have = a == null ? "" : Xtables.canonical(a);
+            if (!want.equals(have)) {
+                throw new ApplyException("verification failed: " + tool + " table " + t.name + " differs from what was"
+                        + " loaded: " + firstDifference(want, have));
+            }
+        }
+    }
+
+    private void restoreSnapshot(String tool, Map<String, Table> before, Set<String> written) throws ApplyException {
+        List<Table> back = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        for (String name : written) {
+            if (before.containsKey(name)) {
+                back.add(before.get(name));
+            } else {
+                created.add(name);
+            }
+        }
+        if (!back.isEmpty()) {
+            Host.Result r = host.run(Xtables.print(back, true), tool + "-restore", "-w", "-c");
+            if (!r.ok()) {
+                throw new ApplyException(tool + "-restore refused the snapshot: " + r.reason());
+            }
+        }
+        for (String name : created) {
+            // A table that did not exist: nf_tables can delete it; legacy can only empty it.
+            Host.Result v = host.run(null, tool, "-V");
+            if (v.out().contains("nf_tables") && Host.has("nft")) {
+                host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
+            } else {
+                Table empty = new Table(name);
+                empty.chains.putAll(Xtables.parse(emptyTable(name)).get(name).chains);
+                host.run(Xtables.print(List.of(empty), false), tool + "-restore", "-w");
+            }
+        }
+        Host.Result r = host.run(null, tool + "-save");
+        Map<String, Table> now = r.ok() ? Xtables.parse(r.out()) : Map.of();
+        for (Table t : back) {
+            if (!now.containsKey(t.name) || !Xtables.canonical(now.get(t.name)).equals(Xtables.canonical(t))) {
+                throw new ApplyException(tool + " table " + t.name + " differs from the snapshot after restoring it");
+            }
+        }
+    }
+
+    private static String emptyTable(String name) {
+        String chains = switch (name) {
+            case "filter" -> "INPUT FORWARD OUTPUT";
+            case "nat" -> "PREROUTING INPUT OUTPUT POSTROUTING";
+            case "mangle" -> "PREROUTING INPUT FORWARD OUTPUT POSTROUTING";
+            case "raw" -> "PREROUTING OUTPUT";
+            default -> "INPUT FORWARD OUTPUT";
+        };
+        StringBuilder b = new StringBuilder("*" + name + "\n");
+        for (String c : chains.split(" ")) {
+            b.append(':').append(c).append(" ACCEPT [0:0]\n");
+        }
+        return b.append("COMMIT\n").toString();
+    }
+
+    private void loadNft(Intent intent, String before, String expected) throws ApplyException {
+        String table = intent.nftTable();
+        String text = intent.nft();
+        if ("reject".equals(System.getProperty(FAULT))) {
+            text = text + "add rule inet " + table + " netpolc-fault-no-such-chain drop\n";
+        }
+        done.add(new Step("nftables table inet " + table, () -> nftPut(table, before)));
+        nft(text, "loading table inet " + table);
+        String have = nftTable(table);
+        String want = expected + ("verify".equals(System.getProperty(FAULT)) ? "# fault\n" : "");
+        if (!want.equals(have)) {
+            throw new ApplyException("verification failed: nftables table inet " + table + " differs from what was"
+                    + " loaded: " + firstDifference(want, have == null ? "" : have));
+        }
+    }
+
+    /** Puts table {@code name} back as {@code listing} (null: not there) in one transaction. */
+    private void nftPut(String name, String listing) throws ApplyException {
+        String text = "table inet " + name + "\ndelete table inet " + name + "\n" + (listing == null ? "" : listing);
+        nft(text, "restoring table inet " + name);
+        String now = nftTable(name);
+        if (listing == null ? now != null : !listing.equals(now)) {
+            throw new ApplyException("nftables table inet " + name + " differs from the snapshot after restoring it");
+        }
+    }
+
+    private void nft(String text, String what) throws ApplyException {
+        Host.Result r = host.run(text, "nft", "-f", "-");
+        if (!r.ok()) {
+            throw new ApplyException("nft refused " + what + ": " + r.reason());
+        }
+    }
+
+    private boolean awaitConfirmation(InputStream in) throws ApplyException {
+        Path pending = store.file("pending");
+        Path confirmed = store.file("confirmed");
+        try {
+            Files.deleteIfExists(confirmed);
+            Files.writeString(pending, ProcessHandle.current().pid() + "\n");
+            err.println("netpolc: apply: applied; keeping it needs 'netpolc apply --confirmed"
+                    + (o.netns() == null ? "" : " --netns " + o.netns()) + "' (or 'yes' on standard input) within "
+                    + o.confirmSeconds() + " s, else it is rolled back");
+            long deadline = System.nanoTime() + o.confirmSeconds() * 1_000_000_000L;
+            StringBuilder typed = new StringBuilder();
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(confirmed)) {
+                    return true;
+                }
+                while (in.available() > 0) {
+                    int c = in.read();
+                    if (c < 0 || c == '\n') {
+                        if (typed.toString().strip().equalsIgnoreCase("yes")) {
+                            return true;
+                        }
+                        typed.setLength(0);
+                        if (c < 0) {
+                            break;
+                        }
+                    } else {
+                        typed.append((char) c);
+                    }
+                }
+                Thread.sleep(100);
+            }
+            return Files.exists(confirmed);
+        } catch (IOException e) {
+            throw new ApplyException("cannot wait for the confirmation: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(pending);
+                Files.deleteIfExists(confirmed);
+            } catch (IOException e) {
+                // harmless
+            }
+        }
+    }
+
+    // ---- --down ----
+
+    private int runDown(PrintStream out) throws ApplyException {
+        Properties record = store.record();
+        if (record == null && o.policy() == null) {
+            throw new ApplyException("nothing was applied to " + host.describe() + " (no record in " + store.dir()
+                    + "); give the POLICY so that apply --down knows netpolc's chain prefix and nft table");
+        }
+        Set<String> prefixes = new LinkedHashSet<>();
+        Set<String> tables = new LinkedHashSet<>();
+        List<Map<String, Table>> known = new ArrayList<>();
+        if (o.policy() != null) {
+            prefixes.add(o.policy().settings().chainPrefix());
+            tables.add(o.policy().settings().nftTable());
+            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true);
+            known.add(Xtables.parse(i.ipv4()));
+            known.add(Xtables.parse(i.ipv6()));
+        }
+        if (record != null) {
+            prefixes.add(record.getProperty("prefix"));
+            tables.add(record.getProperty("nft-table"));
+            known.add(Xtables.parse(store.applied("applied.iptables")));
+            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+        }
+        IptablesState own = new IptablesState(prefixes, known);
+        Snapshot snap = new Snapshot(tables, false);
+        List<String> plan = new ArrayList<>();
+        Map<String, Map<String, Table>> merged = new LinkedHashMap<>();
+        for (String tool : snap.xtables.keySet()) {
+            List<String> p = own.plan(tool, snap.xtables.get(tool), Map.of(), false);
+            plan.addAll(p);
+            if (!p.isEmpty()) {
+                merged.put(tool, own.merge(snap.xtables.get(tool), Map.of(), false));
+            }
+        }
+        for (String t : tables) {
+            if (snap.nft.get(t) != null) {
+                plan.add("- nftables: table inet " + t);
+            }
+        }
+        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        plan.addAll(Links.plan(present, Map.of()));
+        printPlan(o.dryRun() ? out : err, plan, null);
+        if (o.dryRun()) {
+            return OK;
+        }
+        try {
+            for (var e : merged.entrySet()) {
+                restore(e.getKey(), snap, e.getValue());
+            }
+            for (String t : tables) {
+                String before = snap.nft.get(t);
+                if (before != null) {
+                    nft("table inet " + t + "\ndelete table inet " + t + "\n", "removing table inet " + t);
+                    done.add(new Step("nftables table inet " + t + " removed", () -> nftPut(t, before)));
+                }
+            }
+            Links.removeStale(host, present, Map.of());
+        } catch (ApplyException e) {
+            rollBack(e.getMessage());
+            return FAILED;
+        }
+        store.clear();
+        err.println("netpolc: took down what netpolc applied to " + host.describe());
+        return OK;
+    }
+
+    // ---- status ----
+
+    private int runStatus(PrintStream out) throws ApplyException {
+        Properties record = store.record();
+        List<String> drift = new ArrayList<>();
+        Firewall firewall = o.firewall();
+        if (record == null) {
+            drift.add("nothing was applied to " + host.describe() + " (no record in " + store.dir() + ")");
+        } else {
+            if (firewall == null) {
+                firewall = Firewall.valueOf(record.getProperty("backend", "iptables").toUpperCase(Locale.ROOT));
+            }
+        }
+        if (firewall == null) {
+            firewall = Firewall.IPTABLES;
+        }
+        Layout layout = o.layout();
+        if (layout == null && record != null && record.getProperty("layout") != null) {
+            layout = Layout.of(record.getProperty("layout"));
+        }
+        boolean firewallOnly = o.firewallOnly() || record != null && "true".equals(record.getProperty("firewall-only"));
+        Intent intent = intent(o.policy(), firewall, layout, firewallOnly);
+        if (record != null && !intent.digest().equals(record.getProperty("digest"))) {
+            drift.add("the policy is not what was applied at " + record.getProperty("time") + " (digest "
+                    + abbreviate(record.getProperty("digest")) + ", now " + abbreviate(intent.digest()) + ")");
+        }
+        Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
+        List<Map<String, Table>> known = new ArrayList<>();
+        if (record != null) {
+            prefixes.add(record.getProperty("prefix", intent.prefix()));
+            known.add(Xtables.parse(store.applied("applied.iptables")));
+            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+        }
+        Map<String, Map<String, Table>> intended = new LinkedHashMap<>();
+        intended.put("iptables", firewall == Firewall.IPTABLES ? Xtables.parse(intent.ipv4()) : Map.of());
+        intended.put("ip6tables", firewall == Firewall.IPTABLES ? Xtables.parse(intent.ipv6()) : Map.of());
+        intended.values().forEach(known::add);
+        IptablesState own = new IptablesState(prefixes, known);
+        Snapshot snap = new Snapshot(Set.of(intent.nftTable()), firewall == Firewall.IPTABLES);
+        for (String tool : snap.xtables.keySet()) {
+            drift.addAll(own.plan(tool, snap.xtables.get(tool), intended.get(tool), intent.layout() == Layout.DOCKER));
+        }
+        if (firewall == Firewall.NFTABLES) {
+            drift.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
+                    nftCanonical(intent.nft(), intent.nftTable())));
+        } else if (snap.nft.get(intent.nftTable()) != null) {
+            drift.add("- nftables: table inet " + intent.nftTable());
+        }
+        if (!firewallOnly) {
+            drift.addAll(Links.plan(Links.present(host), Links.declared(intent.plan(), host.containerPrefix())));
+            drift.addAll(sysctlPlan(intent.plan()));
+        }
+        if (drift.isEmpty()) {
+            out.println("in sync: " + host.describe() + " holds " + o.policyName() + " as applied at "
+                    + record.getProperty("time") + " (" + intent.firewall().keyword() + ", " + intent.layout().keyword()
+                    + " layout)");
+            return OK;
+        }
+        out.println("drifted: " + host.describe() + " differs from " + o.policyName() + " (what apply would change):");
+        drift.forEach(d -> out.println("  " + d));
+        return DRIFTED;
+    }
+
+    private static String abbreviate(String digest) {
+        return digest == null ? "none" : digest.substring(0, Math.min(12, digest.length()));
+    }
+
+    // ---- plan helpers ----
+
+    private List<String> sysctlPlan(HostPlan plan) throws ApplyException {
+        List<String> lines = new ArrayList<>();
+        for (HostPlan.Sysctl s : plan.sysctls()) {
+            Host.Result r = host.run(null, "cat", "/proc/sys/" + s.path());
+            String now = r.ok() ? r.out().strip() : "(absent)";
+            if (!now.equals("1")) {
+                lines.add("~ sysctl " + s.key() + " " + now + " -> 1");
+            }
+        }
+        return lines;
+    }
+
+    private void printPlan(PrintStream p, List<String> plan, Intent intent) {
+        String what = intent == null ? "apply --down" : "apply " + o.policyName() + " (" + intent.firewall().keyword()
+                + (intent.firewall() == Firewall.IPTABLES ? ", " + intent.layout().keyword() + " layout" : "") + ")";
+        if (plan.isEmpty()) {
+            p.println("plan: " + what + " on " + host.describe() + ": no changes");
+            return;
+        }
+        p.println("plan: " + what + " on " + host.describe() + ": " + plan.size() + " change"
+                + (plan.size() == 1 ? "" : "s"));
+        plan.forEach(l -> p.println("  " + l));
+    }
+
+    /** The lines of {@code before} (null: absent) and {@code after} that differ, as plan lines. */
+    static List<String> lineDiff(String where, String before, String after) {
+        List<String> have = before == null ? List.of() : significant(before);
+        List<String> want = significant(after);
+        List<String> lines = new ArrayList<>();
+        if (have.equals(want)) {
+            return lines;
+        }
+        List<String> removed = IptablesState.minus(have, want);
+        List<String> added = IptablesState.minus(want, have);
+        removed.forEach(l -> lines.add("- " + where + l));
+        added.forEach(l -> lines.add("+ " + where + l));
+        if (lines.isEmpty()) {
+            lines.add("~ " + where + "order of lines");
+        }
+        return lines;
+    }
+
+    /** The lines of an nft listing that say something: not blank, not a lone closing brace. */
+    private static List<String> significant(String listing) {
+        return listing.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.equals("}")).toList();
+    }
+
+    private static String firstDifference(String want, String have) {
+        List<String> w = want.lines().toList();
+        List<String> h = have.lines().toList();
+        for (int k = 0; k < Math.max(w.size(), h.size()); k++) {
+            String a = k < w.size() ? w.get(k) : "(nothing)";
+            String b = k < h.size() ? h.get(k) : "(nothing)";
+            if (!a.equals(b)) {
+                return "line " + (k + 1) + ": expected '" + a + "', the kernel has '" + b + "'";
+            }
+        }
+        return "(no difference found line by line)";
+    }
+}

@@ -1,0 +1,405 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code netpolc apply} on a real kernel, always with {@code --netns} and a namespace the test
+ * creates (and deletes with every namespace apply created for containers): idempotence, A then B
+ * equal to B, foreign rules, tables and links untouched, injected failures rolled back, --confirm,
+ * the lock and --dry-run.
+ */
+@Tag("kernel")
+class ApplyKernelTest {
+
+    /** Docker's layout, prefix DOCKER; bridges only, filter and nat. */
+    private static final String A = "policies/docker/i-containers.net";
+    /** The owned layout, prefix NETPOL, dual stack, an SCTP port (mangle), table netpol. */
+    private static final String B = "policies/features/owned-layout.net";
+
+    private Path state;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Kernel.require("ip", "nsenter", "unshare", "iptables-save", "iptables-restore", "ip6tables-save",
+                "ip6tables-restore", "nft");
+        state = Files.createTempDirectory("netpolc-apply-state");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        System.clearProperty("netpolc.apply.fault");
+        try (var s = Files.walk(state)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private Run apply(Kernel.Netns ns, String... args) {
+        List<String> all = new ArrayList<>(List.of("apply", "--netns", ns.name, "--state-dir", state.toString()));
+        all.addAll(List.of(args));
+        return Run.netpolc(all.toArray(String[]::new));
+    }
+
+    private Run status(Kernel.Netns ns, String... args) {
+        List<String> all = new ArrayList<>(List.of("status", "--netns", ns.name, "--state-dir", state.toString()));
+        all.addAll(List.of(args));
+        return Run.netpolc(all.toArray(String[]::new));
+    }
+
+    /** What a namespace holds: the firewall as saved (without counters) and its links. */
+    private record Snapshot(IptablesSave v4, IptablesSave v6, String nft, String links) {}
+
+    private static Snapshot snapshot(Kernel.Netns ns) {
+        Kernel.Result v4 = ns.exec(null, "iptables-save");
+        Kernel.Result v6 = ns.exec(null, "ip6tables-save");
+        Kernel.Result nft = ns.exec(null, "nft", "-s", "list", "ruleset");
+        assertTrue(v4.ok() && v6.ok() && nft.ok(), v4.err() + v6.err() + nft.err());
+        return new Snapshot(IptablesSave.parse(v4.out()), IptablesSave.parse(v6.out()), tables(nft.out()),
+                links(ns, null));
+    }
+
+    /**
+     * The tables of an nft listing, sorted, and the chains of each, sorted: iptables-nft-restore
+     * recreates a table it restores, which moves it to the end of the listing, and creates user
+     * chains in iptables-save's (alphabetical) order, whatever order they were created in. What
+     * iptables-save shows is compared exactly.
+     */
+    private static String tables(String listing) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        for (String line : listing.split("\n")) {
+            if (line.equals("}")) {
+                List<String> chains = new ArrayList<>();
+                for (String c : b.toString().split("\n\n")) {
+                    chains.add(c.strip());
+                }
+                chains.sort(null);
+                blocks.add(String.join("\n\n", chains) + "\n}\n");
+                b.setLength(0);
+            } else {
+                b.append(line).append('\n');
+            }
+        }
+        blocks.add(b.toString());
+        blocks.sort(null);
+        return String.join("", blocks);
+    }
+
+    /**
+     * 'ip -d link' and 'ip addr' of the namespace (one link when {@code link} is not null), without
+     * what the kernel changes by itself: timers, carrier and operational state.
+     */
+    private static String links(Kernel.Netns ns, String link) {
+        List<String> show = new ArrayList<>(List.of("ip", "-o", "-d", "link", "show"));
+        List<String> addr = new ArrayList<>(List.of("ip", "-o", "addr", "show"));
+        if (link != null) {
+            show.add(link);
+            addr.add(link);
+        }
+        Kernel.Result l = ns.exec(null, show.toArray(String[]::new));
+        Kernel.Result a = ns.exec(null, addr.toArray(String[]::new));
+        assertTrue(l.ok() && a.ok(), l.err() + a.err());
+        return (l.out() + a.out()).replaceAll("[a-z_]*timer\\s+[0-9.]+", "").replaceAll("state [A-Z]+", "")
+                .replaceAll("(LOWER_UP|NO-CARRIER|M-DOWN),?", "").replaceAll("valid_lft \\S+ preferred_lft \\S+", "")
+                .replaceAll("tentative ", "");
+    }
+
+    /** The links by name and alias, sorted: what two namespaces built from one policy share. */
+    private static TreeSet<String> linkNames(Kernel.Netns ns) {
+        TreeSet<String> out = new TreeSet<>();
+        for (String line : ns.exec(null, "ip", "-o", "link", "show").out().split("\n")) {
+            String[] parts = line.split(": ", 3);
+            if (parts.length < 3) {
+                continue;
+            }
+            String name = parts[1].split("@")[0];
+            int alias = line.indexOf("    alias ");
+            out.add(name + (alias < 0 ? "" : " " + line.substring(alias + 10).split("\\\\")[0].strip()));
+        }
+        return out;
+    }
+
+    private static void assertOk(Run r) {
+        assertEquals(0, r.exitCode(), () -> "exit " + r.exitCode() + "\nstdout:\n" + r.out() + "\nstderr:\n" + r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables-docker", "iptables-owned", "nftables"})
+    void applyingTwiceChangesNothing(String how) {
+        String[] opts = how.equals("nftables") ? new String[] {"--backend", "nftables"}
+                : new String[] {"--backend", "iptables", "--layout", how.substring(9)};
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            List<String> first = new ArrayList<>(List.of(opts));
+            first.add(B);
+            assertOk(apply(ns, first.toArray(String[]::new)));
+            Snapshot once = snapshot(ns);
+            Run again = apply(ns, first.toArray(String[]::new));
+            assertOk(again);
+            assertTrue(again.err().contains(": no changes"), again.err());
+            assertEquals(once, snapshot(ns));
+            Run st = status(ns, B);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+            assertTrue(st.out().startsWith("in sync"), st.out());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void applyingAThenBGivesWhatBGivesOnACleanNamespace(String backend) {
+        try (Kernel.Netns ab = new Kernel.Netns(); Kernel.Netns clean = new Kernel.Netns()) {
+            assertOk(apply(ab, "--backend", backend, A));
+            assertOk(apply(ab, "--backend", backend, B));
+            assertOk(apply(clean, "--backend", backend, B));
+            Snapshot x = snapshot(ab);
+            Snapshot y = snapshot(clean);
+            assertEquals(y.v4(), x.v4());
+            assertEquals(y.v6(), x.v6());
+            assertEquals(y.nft(), x.nft());
+            assertEquals(linkNames(clean), linkNames(ab));
+            assertTrue(ab.children().stream().map(c -> c.substring(ab.prefix().length())).toList()
+                    .equals(clean.children().stream().map(c -> c.substring(clean.prefix().length())).toList()),
+                    ab.children() + " vs " + clean.children());
+        }
+    }
+
+    /** Another tool's rules, chain, nft table and bridge, made before netpolc applies anything. */
+    private static void foreignState(Kernel.Netns ns) {
+        String v4 = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:FOREIGN - [0:0]\n"
+                + "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A FORWARD -s 10.99.0.0/16 -j FOREIGN\n"
+                + "-A FORWARD -o eth9 -j ACCEPT\n-A FOREIGN -j ACCEPT\nCOMMIT\n"
+                + "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+                + "-A POSTROUTING -s 10.98.0.0/16 ! -o eth9 -j MASQUERADE\nCOMMIT\n";
+        assertTrue(ns.exec(v4, "iptables-restore").ok());
+        String v6 = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+                + "-A FORWARD -s fd99::/64 -j ACCEPT\nCOMMIT\n";
+        assertTrue(ns.exec(v6, "ip6tables-restore").ok());
+        assertTrue(ns.exec("table inet foreign {\n chain forwardchain {\n  type filter hook forward priority 10; policy accept;\n"
+                + "  ip saddr 10.97.0.0/16 counter accept\n }\n}\n", "nft", "-f", "-").ok());
+        assertTrue(ns.exec(null, "ip", "link", "add", "brforeign", "type", "bridge").ok());
+    }
+
+    /** The firewall and links without netpolc's: chains named with its prefixes, rules that jump there. */
+    private static String foreign(Kernel.Netns ns) {
+        StringBuilder b = new StringBuilder();
+        for (String tool : List.of("iptables-save", "ip6tables-save")) {
+            IptablesSave s = IptablesSave.parse(ns.exec(null, tool).out());
+            for (var t : s.tables().entrySet()) {
+                for (var c : t.getValue().chains().entrySet()) {
+                    if (!mine(c.getKey())) {
+                        // Built-in chains that netpolc created with their table, empty and accepting, are not news.
+                        if (!c.getValue().equals("ACCEPT") || !t.getValue().rules(c.getKey()).stream()
+                                .allMatch(r -> mine(r.substring(r.lastIndexOf("-j ") + 3)))) {
+                            b.append(tool).append(' ').append(t.getKey()).append(" :").append(c.getKey()).append(' ')
+                                    .append(c.getValue()).append('\n');
+                        }
+                        for (String r : t.getValue().rules(c.getKey())) {
+                            if (!mine(r.substring(r.lastIndexOf("-j ") + 3))) {
+                                b.append("  ").append(r).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        b.append(ns.exec(null, "nft", "-s", "list", "table", "inet", "foreign").out());
+        b.append(links(ns, "brforeign"));
+        return b.toString();
+    }
+
+    private static boolean mine(String chain) {
+        return chain.startsWith("NETPOL") || chain.startsWith("DOCKER");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nftables"})
+    void foreignStateIsUntouchedByApplyChangeAndDown(String backend) {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            String before = foreign(ns);
+            Snapshot whole = snapshot(ns);
+            assertOk(apply(ns, "--backend", backend, "--layout", "owned", A));
+            assertEquals(before, foreign(ns), "after apply");
+            assertOk(apply(ns, "--backend", backend, B));
+            assertEquals(before, foreign(ns), "after a change");
+            assertOk(apply(ns, "--down"));
+            assertEquals(before, foreign(ns), "after --down");
+            Snapshot after = snapshot(ns);
+            // The tables that existed are exactly as before; netpolc may have left an empty mangle table.
+            for (String table : List.of("filter", "nat")) {
+                assertEquals(whole.v4().tables().get(table), after.v4().tables().get(table), "iptables " + table);
+            }
+            assertEquals(whole.v6().tables().get("filter"), after.v6().tables().get("filter"));
+            assertEquals(whole.links(), after.links());
+            assertEquals(List.of(), ns.children(), "container namespaces left after --down");
+        }
+    }
+
+    @Test
+    void dockerLayoutDownLeavesTheForeignFirewallAsItWas() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            Snapshot whole = snapshot(ns);
+            assertOk(apply(ns, A));
+            assertNotEquals(whole.v4(), snapshot(ns).v4());
+            assertOk(apply(ns, "--down"));
+            Snapshot after = snapshot(ns);
+            assertEquals(whole.v4().tables().get("filter"), after.v4().tables().get("filter"));
+            assertEquals(whole.v4().tables().get("nat"), after.v4().tables().get("nat"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables reject", "iptables verify", "nftables reject", "nftables verify"})
+    void injectedFailuresLeaveTheStateAsItWas(String how) {
+        String backend = how.split(" ")[0];
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, "--backend", backend, A));
+            Snapshot before = snapshot(ns);
+            Run status = status(ns, A);
+            System.setProperty("netpolc.apply.fault", how.split(" ")[1]);
+            Run r = apply(ns, "--backend", backend, B);
+            System.clearProperty("netpolc.apply.fault");
+            assertEquals(3, r.exitCode(), r.err());
+            assertTrue(r.err().contains(how.endsWith("reject") ? "refused" : "verification failed"), r.err());
+            assertTrue(r.err().contains("as it was before"), r.err());
+            assertEquals(before, snapshot(ns));
+            Run statusAfter = status(ns, A);
+            assertEquals(status.out(), statusAfter.out());
+            assertEquals(0, statusAfter.exitCode(), statusAfter.out());
+        }
+    }
+
+    @Test
+    void confirmWithoutConfirmationRollsBack() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, A));
+            Snapshot before = snapshot(ns);
+            Run r = apply(ns, "--confirm", "1", B);
+            assertEquals(3, r.exitCode(), r.err());
+            assertTrue(r.err().contains("no confirmation within 1 s"), r.err());
+            assertEquals(before.v4(), snapshot(ns).v4());
+            assertEquals(before.v6(), snapshot(ns).v6());
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), "the record and the links are A's again: " + st.out());
+        }
+    }
+
+    /** The lock-out case: the SSH session that ran 'apply --confirm' drops (SIGHUP) before confirming. */
+    @Test
+    void aHangUpWhileWaitingForConfirmationRollsBack() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, A));
+            Snapshot before = snapshot(ns);
+            // A JVM of its own, so that the signal ends it and not the test.
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "dev.netpolc.cli.Main", "apply", "--netns", ns.name,
+                    "--state-dir", state.toString(), "--confirm", "120", B)
+                    .directory(Repo.root().toFile()).redirectErrorStream(true).start();
+            Path pending = state.resolve("netns").resolve(ns.name).resolve("pending");
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!Files.exists(pending) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(pending), "apply --confirm never waited");
+            assertTrue(Kernel.run(null, List.of("kill", "-HUP", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not end on SIGHUP");
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(output.contains("interrupted while waiting for the confirmation"), output);
+            assertTrue(output.contains("as it was before"), output);
+            Snapshot after = snapshot(ns);
+            assertEquals(before.v4(), after.v4());
+            assertEquals(before.v6(), after.v6());
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), "links and record are A's again: " + st.out());
+        }
+    }
+
+    @Test
+    void confirmWithConfirmationKeepsTheNewState() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns(); Kernel.Netns clean = new Kernel.Netns()) {
+            assertOk(apply(ns, A));
+            AtomicReference<Run> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(apply(ns, "--confirm", "60", B)));
+            t.start();
+            Path pending = state.resolve("netns").resolve(ns.name).resolve("pending");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!Files.exists(pending) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(pending), "apply --confirm never waited");
+            Run c = Run.netpolc("apply", "--confirmed", "--netns", ns.name, "--state-dir", state.toString());
+            assertOk(c);
+            t.join(60_000);
+            assertOk(result.get());
+            assertOk(apply(clean, B));
+            assertEquals(snapshot(clean).v4(), snapshot(ns).v4());
+            assertEquals(0, status(ns, B).exitCode());
+        }
+    }
+
+    @Test
+    void aSecondApplyWaitsForNoneAndSaysWhoHoldsTheLock() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = ch.lock()) {
+                Snapshot before = snapshot(ns);
+                Run r = apply(ns, B);
+                assertEquals(3, r.exitCode(), r.err());
+                assertTrue(r.err().contains("another netpolc apply is running"), r.err());
+                assertEquals(before, snapshot(ns));
+            }
+            assertOk(apply(ns, B));
+        }
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndChangesNothing() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            Snapshot before = snapshot(ns);
+            Run r = apply(ns, "--dry-run", B);
+            assertOk(r);
+            assertTrue(r.out().contains("+ iptables filter: -A FORWARD -j NETPOL-FORWARD"), r.out());
+            assertTrue(r.out().contains("+ link br-"), r.out());
+            assertEquals(before, snapshot(ns));
+            assertEquals(List.of(), ns.children());
+            Run st = status(ns, B);
+            assertEquals(1, st.exitCode(), st.out());
+            assertTrue(st.out().contains("nothing was applied"), st.out());
+        }
+    }
+
+    @Test
+    void statusSeesAFirewallReloadThatWipedTheRules() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, B));
+            assertTrue(ns.exec(null, "iptables", "-F", "NETPOL-FORWARD").ok());
+            Run st = status(ns, B);
+            assertEquals(1, st.exitCode(), st.out());
+            assertTrue(st.out().contains("+ iptables filter: -A NETPOL-FORWARD -j NETPOL-USER"), st.out());
+            assertOk(apply(ns, B));
+            assertEquals(0, status(ns, B).exitCode());
+        }
+    }
+}

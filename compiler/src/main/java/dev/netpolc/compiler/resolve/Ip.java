@@ -1,0 +1,119 @@
+package dev.netpolc.compiler.resolve;
+
+import dev.netpolc.ir.Family;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.math.BigInteger;
+
+/**
+ * A parsed address, or a subnet when it has a prefix length: the family and the value as an
+ * integer. netpolc's own type rather than the ipaddress library's, so that a policy with only
+ * IPv4 never loads that library: its initialisation alone took longer than the rest of compiling a
+ * small policy (docs/performance.md). IPv6 text is still parsed and printed by the library.
+ */
+final class Ip {
+
+    private static final BigInteger IPV4_MAX = BigInteger.valueOf(0xffffffffL);
+    private static final BigInteger IPV6_LOOPBACK = BigInteger.ONE;
+
+    private final Family family;
+    private final BigInteger value;
+    private final Integer prefix;
+
+    Ip(Family family, BigInteger value, Integer prefix) {
+        this.family = family;
+        this.value = value;
+        this.prefix = prefix;
+    }
+
+    Family family() {
+        return family;
+    }
+
+    boolean isIPv4() {
+        return family == Family.IPV4;
+    }
+
+    boolean isIPv6() {
+        return family == Family.IPV6;
+    }
+
+    int getBitCount() {
+        return family.bits();
+    }
+
+    BigInteger getValue() {
+        return value;
+    }
+
+    /** The prefix length, or null for a plain address. */
+    Integer getNetworkPrefixLength() {
+        return prefix;
+    }
+
+    Ip withPrefixLength(int length) {
+        return new Ip(family, value, length);
+    }
+
+    Ip withoutPrefixLength() {
+        return prefix == null ? this : new Ip(family, value, null);
+    }
+
+    boolean isZero() {
+        return value.signum() == 0;
+    }
+
+    /** The first address of the block the prefix length spans (the address itself without one). */
+    BigInteger first() {
+        if (prefix == null) {
+            return value;
+        }
+        return value.andNot(hostMask());
+    }
+
+    /** The last address of the block the prefix length spans (the address itself without one). */
+    BigInteger last() {
+        if (prefix == null) {
+            return value;
+        }
+        return first().or(hostMask());
+    }
+
+    private BigInteger hostMask() {
+        return BigInteger.ONE.shiftLeft(family.bits() - prefix).subtract(BigInteger.ONE);
+    }
+
+    boolean isLoopback() {
+        return isIPv4() ? (value.longValue() >>> 24) == 127 : value.equals(IPV6_LOOPBACK) || v6().isLoopback();
+    }
+
+    boolean isMulticast() {
+        return isIPv4() ? (value.longValue() >>> 28) == 0xe : v6().isMulticast();
+    }
+
+    /** The all-ones address (255.255.255.255 for IPv4). */
+    boolean isMax() {
+        return isIPv4() ? value.equals(IPV4_MAX) : value.bitLength() == 128 && value.bitCount() == 128;
+    }
+
+    boolean isLinkLocal() {
+        return isIPv4() ? (value.longValue() >>> 16) == 0xa9fe : v6().isLinkLocal();
+    }
+
+    /** The canonical text of the address (without prefix length): dotted quad, or RFC 5952 IPv6. */
+    String text() {
+        if (isIPv4()) {
+            long x = value.longValue();
+            return ((x >>> 24) & 255) + "." + ((x >>> 16) & 255) + "." + ((x >>> 8) & 255) + "." + (x & 255);
+        }
+        return v6().toCanonicalString();
+    }
+
+    private IPv6Address v6() {
+        return new IPv6Address(value);
+    }
+
+    @Override
+    public String toString() {
+        return prefix == null ? text() : text() + "/" + prefix;
+    }
+}
