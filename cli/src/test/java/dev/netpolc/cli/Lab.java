@@ -297,10 +297,11 @@ final class Lab implements AutoCloseable {
             r = ip0("ip", "netns", "exec", ns, "socat", "-T", "3", "-u",
                     "TCP" + v + ":" + target + ":" + c.port() + ",connect-timeout=2", "STDOUT");
         } else {
-            // a datagram may be lost where a TCP handshake would be retried; try three times
+            // a datagram may be lost where a TCP handshake would be retried, and on a loaded machine the
+            // listener's forked reply may take more than a second: four tries, waiting longer each time
             r = null;
-            for (int attempt = 0; attempt < 3 && (r == null || r.out().isBlank()); attempt++) {
-                r = Kernel.run("probe\n", List.of("ip", "netns", "exec", ns, "socat", "-T", "1", "-",
+            for (int attempt = 1; attempt <= 4 && (r == null || r.out().isBlank()); attempt++) {
+                r = Kernel.run("probe\n", List.of("ip", "netns", "exec", ns, "socat", "-T", Integer.toString(attempt), "-",
                         "UDP" + v + ":" + target + ":" + c.port()));
             }
         }
