@@ -84,7 +84,7 @@ final class PolicyRules {
         String chain = hook == RuleHook.INPUT ? inputChain() : outputChain();
         String builtin = hook == RuleHook.INPUT ? "INPUT" : "OUTPUT";
         t.chain(chain, "-");
-        t.add(comment(Rule.in(builtin), builtin("policy rules")).jump(chain));
+        t.add(comment(Rule.in(builtin), builtin("jump")).jump(chain));
         Rule lo = Rule.in(chain);
         if (hook == RuleHook.INPUT) {
             lo.inInterface("lo");

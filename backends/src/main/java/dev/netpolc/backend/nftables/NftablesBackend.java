@@ -25,9 +25,12 @@ public final class NftablesBackend implements Backend {
         return new NftablesLayout(policy, false).build();
     }
 
-    /** The table as data, with set elements commented with their source when {@code options.annotate()}. */
+    /**
+     * The table as data, for the node {@code options.node()} (as {@link #render(Policy, RenderOptions)}
+     * gives it), with set elements commented with their source when {@code options.annotate()}.
+     */
     public NftablesView.TableView table(Policy policy, RenderOptions options) {
-        return new NftablesLayout(policy, options.annotate()).build();
+        return new NftablesLayout(Nodes.only(policy, options.node()), options.annotate()).build();
     }
 
     @Override
@@ -37,8 +40,7 @@ public final class NftablesBackend implements Backend {
 
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render("nftables.ftl",
-                Map.of("table", new NftablesLayout(Nodes.only(policy, options.node()), options.annotate()).build()));
+        return Templates.render("nftables.ftl", Map.of("table", table(policy, options)));
     }
 
     /** A host loads the rules of its own containers: in a policy with nodes, the CLI asks for {@code --node}. */
