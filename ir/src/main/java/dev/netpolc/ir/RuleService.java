@@ -17,6 +17,15 @@ public record RuleService(String protocol, int low, int high, IcmpType icmpType)
         Objects.requireNonNull(protocol);
     }
 
+    /** The services grouped by protocol, protocols in first-mention order: one match per protocol in the backends. */
+    public static java.util.Map<String, java.util.List<RuleService>> byProtocol(java.util.List<RuleService> services) {
+        java.util.Map<String, java.util.List<RuleService>> out = new java.util.LinkedHashMap<>();
+        for (RuleService s : services) {
+            out.computeIfAbsent(s.protocol(), k -> new java.util.ArrayList<>()).add(s);
+        }
+        return out;
+    }
+
     public boolean icmp() {
         return protocol.equals("icmp");
     }

@@ -12,7 +12,6 @@ import dev.netpolc.ir.RuleEndpoint;
 import dev.netpolc.ir.RuleHook;
 import dev.netpolc.ir.RuleService;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -248,11 +247,7 @@ final class PolicyRules {
             alts.add(new Alt(Rule.in("-"), false, false, null));
             return alts;
         }
-        Map<String, List<RuleService>> byProto = new LinkedHashMap<>();
-        for (RuleService s : services) {
-            byProto.computeIfAbsent(s.protocol(), k -> new ArrayList<>()).add(s);
-        }
-        for (Map.Entry<String, List<RuleService>> e : byProto.entrySet()) {
+        for (Map.Entry<String, List<RuleService>> e : RuleService.byProtocol(services).entrySet()) {
             String proto = e.getKey();
             List<RuleService> list = e.getValue();
             if (proto.equals("icmp")) {

@@ -11,7 +11,6 @@ import dev.netpolc.ir.RuleHook;
 import dev.netpolc.ir.RuleService;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -179,11 +178,7 @@ final class NftPolicyRules {
             out.add(new Service("", null, false));
             return out;
         }
-        Map<String, List<RuleService>> byProto = new LinkedHashMap<>();
-        for (RuleService s : services) {
-            byProto.computeIfAbsent(s.protocol(), k -> new ArrayList<>()).add(s);
-        }
-        for (Map.Entry<String, List<RuleService>> e : byProto.entrySet()) {
+        for (Map.Entry<String, List<RuleService>> e : RuleService.byProtocol(services).entrySet()) {
             String proto = e.getKey();
             List<RuleService> list = e.getValue();
             if (proto.equals("icmp")) {
