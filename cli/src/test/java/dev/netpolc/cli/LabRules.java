@@ -162,7 +162,7 @@ final class LabRules {
             case HOST:
                 return new Packet(RuleHook.OUTPUT, f, null, false, dst, dstOutside, proto, port, published);
             default:
-                Container s = p.container(c.source().equals("") ? "" : sourceName(p, c)).orElse(null);
+                Container s = p.containers().stream().filter(x -> x.netns().equals(c.source())).findFirst().orElse(null);
                 if (s == null) {
                     return null;
                 }
@@ -175,15 +175,6 @@ final class LabRules {
                 }
                 return new Packet(RuleHook.FORWARD, f, src, false, dst, dstOutside, proto, port, published);
         }
-    }
-
-    private static String sourceName(Policy p, Cell c) {
-        for (Container x : p.containers()) {
-            if (x.netns().equals(c.source())) {
-                return x.name();
-            }
-        }
-        return "";
     }
 
     private static PublishedPort published(Policy p, Cell c) {

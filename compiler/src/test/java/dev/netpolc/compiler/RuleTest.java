@@ -30,6 +30,12 @@ class RuleTest {
     }
 
     @Test
+    void anAddressInsideAnotherOfTheListIsMatchedOnce() {
+        PolicyRule r = ok(NETS + "deny { db, network back, 10.2.0.0/24 } -> external\n").rules().get(0);
+        assertEquals(List.of("10.2.0.0/24", "fd00:2::/64"), cidrs(r.from().cidrs()));
+    }
+
+    @Test
     void containersNetworksAndAddressesResolveToWhatTheKernelMatches() {
         Policy p = ok(NETS + "allow web -> network back port 5432/tcp, 8000-8100/udp\n");
         PolicyRule r = p.rules().get(0);
@@ -126,6 +132,8 @@ class RuleTest {
         assertEquals(List.of(DiagnosticCode.INVALID_RULE_OPTION),
                 codes(errors(NETS + "log prefix \"a;rm -rf /\" web -> db\n")));
         assertEquals(List.of(DiagnosticCode.INVALID_RULE_OPTION), codes(errors(NETS + "allow web -> db port 1/tcp port 2/tcp\n")));
+        assertEquals(List.of(DiagnosticCode.INVALID_RULE_OPTION), codes(errors(NETS + "allow web -> db port 80/tcp, 79-81/tcp\n")));
+        ok(NETS + "allow web -> db port 80/tcp, 80/udp, 81-90/tcp\n");
         Policy p = ok(NETS + "allow web -> db proto tcp, udp port 53\nallow web -> db icmp-type echo-request\n");
         assertEquals("[53/tcp, 53/udp]", p.rules().get(0).services().toString());
         assertEquals("[icmp echo-request]", p.rules().get(1).services().toString());

@@ -2,7 +2,6 @@ package dev.netpolc.backend.iptables;
 
 import dev.netpolc.backend.Comments;
 import dev.netpolc.ir.Cidr;
-import dev.netpolc.ir.Cidrs;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
@@ -230,9 +229,9 @@ final class PolicyRules {
             alts.add(new Alt(Rule.in("-"), false, source, null));
             return alts;
         }
-        for (Cidr c : Cidrs.normalize(e.cidrs(family))) {
-            String text = c.prefix() == family.bits() ? c.address().text() + "/" + c.prefix() : c.toString();
-            alts.add(new Alt(source ? Rule.in("-").source(text) : Rule.in("-").destination(text), false, source, null));
+        for (Cidr c : e.cidrs(family)) {
+            alts.add(new Alt(source ? Rule.in("-").source(c.toString()) : Rule.in("-").destination(c.toString()), false, source,
+                    null));
         }
         if (e.external()) {
             alts.add(new Alt(null, true, source, null));

@@ -145,7 +145,7 @@ final class NftPolicyRules {
         }
         String ip = f == Family.IPV4 ? "ip" : "ip6";
         String dir = source ? "saddr" : "daddr";
-        List<Cidr> cidrs = Cidrs.normalize(e.cidrs(f));
+        List<Cidr> cidrs = e.cidrs(f);
         if (cidrs.size() == 1) {
             alts.add(ip + " " + dir + " " + element(cidrs.get(0)));
         } else if (!cidrs.isEmpty()) {

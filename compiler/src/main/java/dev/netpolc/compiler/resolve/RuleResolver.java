@@ -9,6 +9,7 @@ import dev.netpolc.compiler.diag.Diagnostics;
 import dev.netpolc.compiler.diag.Suggest;
 import dev.netpolc.ir.Attachment;
 import dev.netpolc.ir.Cidr;
+import dev.netpolc.ir.Cidrs;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Diagnostic.Note;
 import dev.netpolc.ir.DiagnosticCode;
@@ -23,7 +24,6 @@ import dev.netpolc.ir.RuleService;
 import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,13 +138,13 @@ final class RuleResolver {
             return failed;
         }
         resolving.add(name);
-        Members m = endpoint(defines.get(name).set(), "set '" + name + "'");
+        Members m = endpoint(defines.get(name).set());
         resolving.remove(name);
         resolvedDefines.put(name, m);
         return m;
     }
 
-    private Members endpoint(EndpointAst e, String where) {
+    private Members endpoint(EndpointAst e) {
         Members m = new Members();
         switch (e.kind()) {
             case SET:
@@ -154,7 +154,7 @@ final class RuleResolver {
                     m.failed = true;
                 }
                 for (EndpointAst member : e.members()) {
-                    Members sub = endpoint(member, where);
+                    Members sub = endpoint(member);
                     if (sub.host) {
                         diags.report(DiagnosticCode.INVALID_ENDPOINT, member.span(), "'host' cannot be a member of a set",
                                 Note.note("traffic to or from the host passes other chains than forwarded traffic"),
@@ -329,8 +329,8 @@ final class RuleResolver {
 
     private PolicyRule rule(RuleDecl r, int number) {
         int errors = diags.errorCount();
-        Members from = endpoint(r.from(), "rule");
-        Members to = endpoint(r.to(), "rule");
+        Members from = endpoint(r.from());
+        Members to = endpoint(r.to());
         RuleHook hook = RuleHook.FORWARD;
         if (from.host && to.host) {
             diags.report(DiagnosticCode.INVALID_ENDPOINT, r.to().span(), "a rule from 'host' to 'host' filters nothing",
@@ -377,8 +377,9 @@ final class RuleResolver {
     }
 
     private static RuleEndpoint endpoint(EndpointAst ast, Members m) {
-        return new RuleEndpoint(ast.text(), m.any, m.host, m.external && !m.any, m.any ? List.of() : List.copyOf(m.cidrs),
-                ast.span());
+        // each address once, none inside another of the list: every backend matches exactly these
+        return new RuleEndpoint(ast.text(), m.any, m.host, m.external && !m.any,
+                m.any ? List.of() : Cidrs.normalize(List.copyOf(m.cidrs)), ast.span());
     }
 
     /** A comment or log prefix, checked: it reaches rules and the kernel log exactly as written, or not at all. */
@@ -389,8 +390,9 @@ final class RuleResolver {
             while (TEXT.matcher(t.substring(0, bad + 1)).matches()) {
                 bad++;
             }
-            diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.span(), what + " cannot hold " + Names.printable(t.substring(bad,
-                    t.offsetByCodePoints(bad, 1))) + ": it would not reach the rule as written",
+            diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.span(), what + " cannot hold the character " + Names.printable(t.substring(bad,
+                    t.offsetByCodePoints(bad, 1))) + String.format(" (U+%04X)", t.codePointAt(bad))
+                    + ": it would not reach the rule as written",
                     Note.help(what + " may hold letters, digits, spaces and . _ : / @ , = + > - [ ] ( )"));
             return null;
         }
@@ -441,7 +443,6 @@ final class RuleResolver {
                         Note.help("use 'icmp-type' for ICMP, or write the ICMP part as a rule of its own"));
                 return null;
             }
-            Set<String> unique = new HashSet<>();
             for (Value v : port.values()) {
                 Matcher m = PORT.matcher(v.text());
                 if (!m.matches()) {
@@ -483,7 +484,18 @@ final class RuleResolver {
                     continue;
                 }
                 for (String p : ps) {
-                    if (unique.add(low + "-" + high + "/" + p)) {
+                    RuleService overlapped = null;
+                    for (RuleService o : out) {
+                        if (o.protocol().equals(p) && o.low() <= high && low <= o.high()) {
+                            overlapped = o;
+                        }
+                    }
+                    if (overlapped != null) {
+                        // an nftables port set refuses overlapping intervals; a repeat is a mistake anyway
+                        diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.textSpan(), "port " + v.text() + " overlaps "
+                                + overlapped + " earlier in the list", Note.help("list each port once; join ranges that touch"));
+                        ok = false;
+                    } else {
                         out.add(new RuleService(p, low, high, null));
                     }
                 }
