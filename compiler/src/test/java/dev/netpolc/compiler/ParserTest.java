@@ -26,6 +26,31 @@ class ParserTest {
     }
 
     @Test
+    void aLexicalErrorInTheFirstTokenIsADiagnostic() {
+        // The fast path reads the first token before parsing anything; an error there must still
+        // reach the path that reports it (found by FuzzPolicy).
+        Diagnostic e = single(errors("@\nnetwork a { subnet 10.0.0.0/24 }\n"), DiagnosticCode.UNEXPECTED_CHARACTER);
+        assertAt(e, 1, 1);
+        assertEquals(DiagnosticCode.UNTERMINATED_STRING, errors("\"open\n").get(0).code());
+    }
+
+    @Test
+    void aLargePolicyParsesItemByItemAsOneWhole() {
+        // The fast path parses one top-level item at a time; the result is the same as a single pass.
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 300; i++) {
+            text.append("network n").append(i).append(" { subnet 10.").append(i / 256).append('.').append(i % 256)
+                    .append(".0/24 }\ncontainer c").append(i).append(" { attach n").append(i).append(" }\n");
+        }
+        text.append("allow container c1 -> network n2 port 80/tcp comment \"web\"\n");
+        Policy p = ok(text.toString());
+        assertEquals(300, p.networks().size());
+        assertEquals(300, p.containers().size());
+        assertEquals("allow container c1 -> network n2 port 80/tcp", p.rules().get(0).text());
+        assertEquals(601, p.rules().get(0).span().line());
+    }
+
+    @Test
     void aMissingValueIsReportedWhereTheValueShouldBe() {
         List<Diagnostic> d = errors("""
                 network a {

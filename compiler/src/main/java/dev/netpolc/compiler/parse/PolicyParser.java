@@ -21,6 +21,7 @@ import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -31,6 +32,9 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenFactory;
+import org.antlr.v4.runtime.TokenSource;
+import org.antlr.v4.runtime.UnbufferedTokenStream;
 import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
@@ -43,6 +47,10 @@ public final class PolicyParser {
     private PolicyParser() {}
 
     public static ParsedFile parse(String fileName, String text, Diagnostics diags) {
+        ParsedFile fast = fastParse(fileName, text);
+        if (fast != null) {
+            return fast;
+        }
         NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
@@ -69,7 +77,7 @@ public final class PolicyParser {
         parser.setErrorHandler(new BailErrorStrategy());
         try {
             NetPolicyParser.PolicyContext tree = parser.policy();
-            return new ParsedFile(fileName, new AstBuilder(fileName, tokens).items(tree));
+            return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
         } catch (ParseCancellationException e) {
             tokens.seek(0);
             parser.reset();
@@ -101,7 +109,80 @@ public final class PolicyParser {
             }
         });
         NetPolicyParser.PolicyContext tree = parser.policy();
-        return new ParsedFile(fileName, new AstBuilder(fileName, tokens).items(tree));
+        return new ParsedFile(fileName, new AstBuilder(fileName).items(tree));
+    }
+
+    /**
+     * The fast path for a file without errors, which is nearly every file: tokens are read as the
+     * parser asks for them and forgotten once consumed, and each top-level item is parsed in SLL
+     * mode, turned into its AST and dropped before the next one is read. So neither the token list
+     * nor the parse tree of a large file is ever held whole (for 100,000 containers they were most
+     * of the memory and of the garbage collector's work). Any lexical or syntax error abandons this
+     * path (null), and the file is parsed again by the path that reports every error.
+     */
+    private static ParsedFile fastParse(String fileName, String text) {
+        NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
+        lexer.removeErrorListeners();
+        TokenSource checked = new TokenSource() {
+            @Override
+            public Token nextToken() {
+                Token t = lexer.nextToken();
+                int type = t.getType();
+                if (type == NetPolicyLexer.UNEXPECTED_CHAR || type == NetPolicyLexer.UNTERMINATED_STRING) {
+                    throw new ParseCancellationException("lexical error");
+                }
+                return t;
+            }
+
+            @Override
+            public int getLine() {
+                return lexer.getLine();
+            }
+
+            @Override
+            public int getCharPositionInLine() {
+                return lexer.getCharPositionInLine();
+            }
+
+            @Override
+            public CharStream getInputStream() {
+                return lexer.getInputStream();
+            }
+
+            @Override
+            public String getSourceName() {
+                return lexer.getSourceName();
+            }
+
+            @Override
+            public void setTokenFactory(TokenFactory<?> factory) {
+                lexer.setTokenFactory(factory);
+            }
+
+            @Override
+            public TokenFactory<?> getTokenFactory() {
+                return lexer.getTokenFactory();
+            }
+        };
+        AstBuilder builder = new AstBuilder(fileName);
+        List<Object> items = new ArrayList<>();
+        try {
+            // The stream reads its first token when it is made: a lexical error can stop it already.
+            UnbufferedTokenStream<Token> tokens = new UnbufferedTokenStream<>(checked);
+            NetPolicyParser parser = new NetPolicyParser(tokens);
+            parser.removeErrorListeners();
+            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+            parser.setErrorHandler(new BailErrorStrategy());
+            while (tokens.LA(1) != Token.EOF) {
+                Object o = parser.item().accept(builder);
+                if (o != null) {
+                    items.add(o);
+                }
+            }
+        } catch (ParseCancellationException e) {
+            return null;
+        }
+        return new ParsedFile(fileName, items);
     }
 
     /** The innermost '{' still open where {@code at} stands, or null. */
@@ -141,11 +222,9 @@ public final class PolicyParser {
     /** Builds the AST from the parse tree. Error nodes are skipped; the errors are already reported. */
     private static final class AstBuilder extends NetPolicyBaseVisitor<Object> {
         private final String file;
-        private final CommonTokenStream tokens;
 
-        AstBuilder(String file, CommonTokenStream tokens) {
+        AstBuilder(String file) {
             this.file = file;
-            this.tokens = tokens;
         }
 
         List<Object> items(NetPolicyParser.PolicyContext tree) {
@@ -352,27 +431,32 @@ public final class PolicyParser {
          * The rule's text as written, whitespace collapsed to single spaces, without its
          * {@code comment} option (which travels separately).
          */
+        /** The rule's tokens without its comment option, separated by single spaces (none before a comma). */
         private String sourceText(NetPolicyParser.PolicyRuleContext ctx) {
-            java.util.Set<Integer> skip = new java.util.HashSet<>();
-            for (NetPolicyParser.RuleOptionContext o : ctx.ruleBody().ruleOption()) {
-                if (o.key != null && o.key.getType() == NetPolicyLexer.COMMENT_KW) {
-                    for (int i = o.getStart().getTokenIndex(); i <= o.getStop().getTokenIndex(); i++) {
-                        skip.add(i);
-                    }
-                }
-            }
             StringBuilder b = new StringBuilder();
-            for (int i = ctx.getStart().getTokenIndex(); i <= ctx.getStop().getTokenIndex(); i++) {
-                Token t = tokens.get(i);
-                if (t.getChannel() != Token.DEFAULT_CHANNEL || skip.contains(i)) {
-                    continue;
+            appendTerminals(ctx, b);
+            return b.toString();
+        }
+
+        private static void appendTerminals(ParseTree node, StringBuilder b) {
+            if (node instanceof NetPolicyParser.RuleOptionContext o && o.key != null
+                    && o.key.getType() == NetPolicyLexer.COMMENT_KW) {
+                return;
+            }
+            if (node instanceof TerminalNode leaf) {
+                Token t = leaf.getSymbol();
+                if (t.getType() == Token.EOF) {
+                    return;
                 }
                 if (b.length() > 0 && t.getType() != NetPolicyLexer.COMMA) {
                     b.append(' ');
                 }
                 b.append(t.getText());
+                return;
             }
-            return b.toString();
+            for (int i = 0; i < node.getChildCount(); i++) {
+                appendTerminals(node.getChild(i), b);
+            }
         }
 
         private EndpointAst endpoint(NetPolicyParser.EndpointContext e) {
