@@ -3,16 +3,12 @@ package dev.netpolc.compiler.resolve;
 import dev.netpolc.ir.Cidr;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
-import inet.ipaddr.IPAddressStringParameters;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
 /**
  * Address arithmetic: strict parsing (dotted quads without leading zeros, as Docker's parser
- * demands; RFC 4291 IPv6), values as integers, canonical text. IPv4 is handled here; IPv6 text
- * goes through the ipaddress library, which is loaded only when a policy has IPv6 (see {@link Ip}).
+ * demands; RFC 4291 IPv6, see {@link Ip#parseV6}), values as integers, canonical text.
  */
 final class Addresses {
 
@@ -21,21 +17,6 @@ final class Addresses {
     private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
     private Addresses() {}
-
-    /** The library's strict IPv6 parser settings, built on first use. */
-    private static final class Strict {
-        static final IPAddressStringParameters PARAMS = new IPAddressStringParameters.Builder()
-                .allowEmpty(false)
-                .allowAll(false)
-                .allowSingleSegment(false)
-                .allowMask(false)
-                .allowWildcardedSeparator(false)
-                .getIPv4AddressParametersBuilder().allowLeadingZeros(false).allow_inet_aton(false)
-                        .allowWildcardedSeparator(false).allowBinary(false).getParentBuilder()
-                .getIPv6AddressParametersBuilder().allowZone(false).allowWildcardedSeparator(false)
-                        .allowBinary(false).getParentBuilder()
-                .toParams();
-    }
 
     /** A parsed address, or the reason it is not one. */
     record Parsed(Ip address, String error, boolean hostBits) {
@@ -97,11 +78,11 @@ final class Addresses {
             }
             return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(value), null), null);
         }
-        IPAddress a = new IPAddressString(text, Strict.PARAMS).getAddress();
-        if (a == null) {
+        BigInteger v6value = Ip.parseV6(text);
+        if (v6value == null) {
             return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
-        return new Parsed(new Ip(a.isIPv4() ? Family.IPV4 : Family.IPV6, a.getValue(), null), null);
+        return new Parsed(new Ip(Family.IPV6, v6value, null), null);
     }
 
     static Family family(Ip a) {
