@@ -16,15 +16,11 @@ import dev.netpolc.ir.OverlayOptions;
 import dev.netpolc.ir.SourceSpan;
 import dev.netpolc.ir.Subnet;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -715,19 +711,8 @@ final class NetworkResolver {
     }
 
     static String sha256Hex(String s) {
-        return HEX.formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
+        return Sha256.hex(s);
     }
-
-    private static final HexFormat HEX = HexFormat.of();
-
-    /** One digest per thread, reused (digest() resets it): a lookup per name was measurable at 100,000 containers. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    });
 
     static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);
