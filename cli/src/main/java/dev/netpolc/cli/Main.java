@@ -31,7 +31,16 @@ public final class Main {
         int code = run(args, System.in, out, err, Path.of("").toAbsolutePath());
         out.flush();
         err.flush();
-        System.exit(code);
+        System.out.flush();
+        System.err.flush();
+        if (args.length > 0 && (args[0].equals("apply") || args[0].equals("status"))) {
+            // apply may have registered a shutdown hook (the rollback of --confirm) that must run.
+            System.exit(code);
+        }
+        // Nothing else registers a shutdown hook or leaves work behind, and everything is flushed:
+        // halt ends the JVM without its exit sequence, which on JDK 21 and later logs the exit
+        // through System.Logger and so initialises java.util.logging, 30 to 40 ms of a 100 ms run.
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs netpolc with the given arguments and streams; returns the exit code. */
