@@ -1,8 +1,5 @@
 package dev.netpolc.backend;
 
-import freemarker.cache.ConditionalTemplateConfigurationFactory;
-import freemarker.cache.FileNameGlobMatcher;
-import freemarker.core.TemplateConfiguration;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -34,11 +31,6 @@ public final class Templates {
         cfg.setWrapUncheckedExceptions(true);
         cfg.setFallbackOnNullLoopVariable(false);
         cfg.setAPIBuiltinEnabled(false);
-        // Shell scripts are full of ${...}; their templates interpolate with [=...] instead.
-        TemplateConfiguration shell = new TemplateConfiguration();
-        shell.setInterpolationSyntax(Configuration.SQUARE_BRACKET_INTERPOLATION_SYNTAX);
-        cfg.setTemplateConfigurations(new ConditionalTemplateConfigurationFactory(new FileNameGlobMatcher("iplink*.ftl"),
-                shell));
         return cfg;
     }
 

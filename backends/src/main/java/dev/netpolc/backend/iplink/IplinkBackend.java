@@ -2,9 +2,7 @@ package dev.netpolc.backend.iplink;
 
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.RenderOptions;
-import dev.netpolc.backend.Templates;
 import dev.netpolc.ir.Policy;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,19 +14,17 @@ public final class IplinkBackend implements Backend {
     /** Which script. */
     public enum Script {
         /** Builds everything, one {@code ip} command at a time. */
-        SETUP("iplink", "iplink.ftl", "sh script: links, addresses and routes (one ip command at a time)"),
+        SETUP("iplink", "sh script: links, addresses and routes (one ip command at a time)"),
         /** Removes what the setup created, and nothing else. */
-        TEARDOWN("iplink-teardown", "iplink-teardown.ftl", "sh script: removes what the iplink script created"),
+        TEARDOWN("iplink-teardown", "sh script: removes what the iplink script created"),
         /** Builds everything with one {@code ip -batch} for the host's links. */
-        BATCH("iplink-batch", "iplink-batch.ftl", "sh script: as iplink, the links created by one ip -batch");
+        BATCH("iplink-batch", "sh script: as iplink, the links created by one ip -batch");
 
         private final String target;
-        private final String template;
         private final String description;
 
-        Script(String target, String template, String description) {
+        Script(String target, String description) {
             this.target = target;
-            this.template = template;
             this.description = description;
         }
     }
@@ -68,6 +64,11 @@ public final class IplinkBackend implements Backend {
     /** The script for {@code options.node()} (null for a policy without nodes); annotation does not apply. */
     @Override
     public String render(Policy policy, RenderOptions options) {
-        return Templates.render(script.template, Map.of("plan", plan(policy, options.node())));
+        HostPlan plan = plan(policy, options.node());
+        return switch (script) {
+            case SETUP -> IplinkScripts.setup(plan);
+            case TEARDOWN -> IplinkScripts.teardown(plan);
+            case BATCH -> IplinkScripts.batch(plan);
+        };
     }
 }

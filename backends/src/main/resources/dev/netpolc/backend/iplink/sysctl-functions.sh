@@ -1,5 +1,3 @@
-<#-- The sysctls a setup script sets; shared by iplink and iplink-batch. -->
-<#if plan.sysctls()?has_content>
 
 # Sets a sysctl (its path below /proc/sys) to 1, writing only when it is not 1 already, so that
 # a run on a host where it is set changes nothing.
@@ -10,11 +8,3 @@ sysctl_on() {
 }
 
 # Sysctls. They are not reverted by the teardown: other software may rely on them.
-<#if plan.brNetfilter()>
-# Bridged traffic must pass iptables for 'icc off' to drop it: br_netfilter.
-[ -d /proc/sys/net/bridge ] || modprobe br_netfilter
-</#if>
-<#list plan.sysctls() as s>
-sysctl_on [=s.path()] # [=s.key()]=1
-</#list>
-</#if>

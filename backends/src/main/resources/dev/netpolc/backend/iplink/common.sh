@@ -1,4 +1,3 @@
-<#-- Shared by the iplink scripts: the namespace prefix and the error exit. -->
 # Every network namespace name starts with NETPOLC_NETNS_PREFIX (default: empty), so that a test
 # or a lab can run the script in a throw-away host namespace without colliding with another run.
 p=${NETPOLC_NETNS_PREFIX-}

@@ -1,0 +1,344 @@
+package dev.netpolc.backend.iplink;
+
+import dev.netpolc.backend.iplink.HostPlan.AddrView;
+import dev.netpolc.backend.iplink.HostPlan.BridgeView;
+import dev.netpolc.backend.iplink.HostPlan.ContainerView;
+import dev.netpolc.backend.iplink.HostPlan.Drop;
+import dev.netpolc.backend.iplink.HostPlan.InterfaceView;
+import dev.netpolc.backend.iplink.HostPlan.RouteView;
+import dev.netpolc.backend.iplink.HostPlan.Sysctl;
+import dev.netpolc.backend.iplink.HostPlan.VlanView;
+import dev.netpolc.backend.iplink.HostPlan.VxlanView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Prints the three iplink scripts from a {@link HostPlan}. The scripts' fixed parts (comments and
+ * shell functions) are plain text files next to this class ({@code setup-intro.sh},
+ * {@code common.sh}, ...), printed as they are; this class prints the lines made from the plan,
+ * whose every name is already quoted.
+ *
+ * <p>These scripts were FreeMarker templates. For 10,000 networks of 10 containers (1.5 million
+ * lines) the template engine took 5.6 s, most of it reflective calls on the view-model, where
+ * printing them directly takes a fraction of a second (docs/performance.md); the scripts are the
+ * same byte for byte, which the golden files check.
+ */
+final class IplinkScripts {
+
+    private IplinkScripts() {}
+
+    /** A fixed part of the scripts, read once. */
+    private static final class Text {
+        static final String COMMON = read("common.sh");
+        static final String SYSCTL_FUNCTIONS = read("sysctl-functions.sh");
+
+        static String read(String name) {
+            try (InputStream in = IplinkScripts.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + name);
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static StringBuilder header(String kind, HostPlan plan, String intro) {
+        int size = 4096 + plan.containers().size() * 900 + plan.bridges().size() * 300;
+        StringBuilder b = new StringBuilder(size);
+        b.append("#!/bin/sh\n# netpolc ").append(kind).append(" for ").append(plan.source());
+        if (plan.node() != null) {
+            b.append(", node ").append(plan.node());
+        }
+        b.append(".\n").append(Text.read(intro)).append(Text.COMMON);
+        return b;
+    }
+
+    private static void sysctls(StringBuilder b, HostPlan plan) {
+        if (plan.sysctls().isEmpty()) {
+            return;
+        }
+        b.append(Text.SYSCTL_FUNCTIONS);
+        if (plan.brNetfilter()) {
+            b.append("# Bridged traffic must pass iptables for 'icc off' to drop it: br_netfilter.\n");
+            b.append("[ -d /proc/sys/net/bridge ] || modprobe br_netfilter\n");
+        }
+        for (Sysctl s : plan.sysctls()) {
+            b.append("sysctl_on ").append(s.path()).append(" # ").append(s.key()).append("=1\n");
+        }
+    }
+
+    private static StringBuilder mtu(StringBuilder b, Integer mtu) {
+        return mtu == null ? b : b.append(" mtu ").append(mtu.intValue());
+    }
+
+    private static void addr(StringBuilder b, String prefix, AddrView a, String device) {
+        b.append(prefix).append("addr replace ").append(a.cidr()).append(" dev ").append(device);
+        b.append(a.ipv6() ? " nodad\n" : "\n");
+    }
+
+    private static void vxlanAdd(StringBuilder b, VxlanView x) {
+        b.append("link add name ").append(x.name());
+        mtu(b, x.mtu()).append(" type vxlan id ").append(x.vni()).append(" dstport ").append(x.port());
+        if (x.underlay() != null) {
+            b.append(" dev ").append(x.underlay());
+        }
+        if (x.local() != null) {
+            b.append(" local ").append(x.local());
+        }
+        b.append(" nolearning\n");
+    }
+
+    /** Builds everything, one {@code ip} command at a time. */
+    static String setup(HostPlan plan) {
+        StringBuilder b = header("iplink", plan, "setup-intro.sh");
+        b.append(Text.read("setup-functions.sh"));
+        sysctls(b, plan);
+        for (BridgeView br : plan.bridges()) {
+            String n = br.name();
+            b.append("\n# network ").append(br.network()).append(": bridge ").append(n).append('\n');
+            b.append("if absent '' ").append(n).append(' ').append(br.mark()).append("; then\n");
+            b.append("    ip link add name ").append(n).append(" type bridge\n");
+            b.append("    ip link set dev ").append(n).append(" alias ").append(br.mark()).append("\nfi\n");
+            if (br.mtu() != null) {
+                b.append("ip link set dev ").append(n).append(" mtu ").append(br.mtu().intValue()).append('\n');
+            }
+            for (AddrView a : br.addresses()) {
+                addr(b, "ip ", a, n);
+            }
+            b.append("ip link set dev ").append(n).append(" up\n");
+            if (br.routeLocalnet() != null) {
+                b.append("sysctl_on ").append(br.routeLocalnet()).append('\n');
+            }
+        }
+        for (VxlanView x : plan.vxlans()) {
+            b.append("\n# network ").append(x.network()).append(": VXLAN ").append(x.vni()).append(" on bridge ")
+                    .append(x.bridge()).append('\n');
+            b.append("if absent '' ").append(x.name()).append(' ').append(x.mark()).append("; then\n    ip ");
+            vxlanAdd(b, x);
+            b.append("    ip link set dev ").append(x.name()).append(" alias ").append(x.mark()).append("\nfi\n");
+            b.append("ip link set dev ").append(x.name()).append(" master ").append(x.bridge()).append(" up\n");
+            for (String peer : x.peers()) {
+                b.append("bridge fdb append 00:00:00:00:00:00 dev ").append(x.name()).append(" dst ").append(peer).append('\n');
+            }
+        }
+        for (VlanView v : plan.vlans()) {
+            b.append("\n# VLAN ").append(v.vid()).append(" of ").append(v.parent()).append(", the parent of network ")
+                    .append(v.users()).append("; an existing one is used as it is\n");
+            b.append("if ! ip -o link show dev ").append(v.name()).append(" >/dev/null 2>&1; then\n");
+            b.append("    ip link add link ").append(v.parent()).append(" name ").append(v.name()).append(" type vlan id ")
+                    .append(v.vid()).append('\n');
+            b.append("    ip link set dev ").append(v.name()).append(" alias ").append(v.mark()).append("\nfi\n");
+            b.append("ip link set dev ").append(v.name()).append(" up\n");
+        }
+        for (ContainerView c : plan.containers()) {
+            b.append("\n# container ").append(c.name());
+            if (c.note() != null) {
+                b.append(": ").append(c.note());
+            }
+            b.append('\n');
+            if (c.netns() != null) {
+                b.append("ns=\"$p\"").append(c.netns()).append("\nnetns \"$ns\" ").append(c.mark()).append('\n');
+            }
+            for (InterfaceView i : c.interfaces()) {
+                if (i.veth()) {
+                    String hv = i.hostVeth();
+                    b.append("# ").append(i.name()).append(" on network ").append(i.network())
+                            .append(": veth pair, host end ").append(hv).append(" on bridge ").append(i.bridge()).append('\n');
+                    b.append("if absent '' ").append(hv).append(' ').append(i.mark()).append("; then\n");
+                    b.append("    free \"$ns\" ").append(i.name()).append('\n');
+                    b.append("    ip link add name ").append(hv);
+                    mtu(b, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
+                    mtu(b, i.mtu()).append(" netns \"$ns\"\n");
+                    b.append("    ip link set dev ").append(hv).append(" alias ").append(i.mark()).append("\nfi\n");
+                    b.append("ip link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
+                    if (i.hairpin()) {
+                        b.append("ip link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
+                    }
+                } else {
+                    b.append("# ").append(i.name()).append(" on network ").append(i.network())
+                            .append(": macvlan device (mode ").append(i.mode()).append(") on ").append(i.lower()).append('\n');
+                    b.append("if absent \"$ns\" ").append(i.name()).append(' ').append(i.mark()).append("; then\n");
+                    b.append("    ip link add link ").append(i.lower()).append(" name ").append(i.name()).append(" address ")
+                            .append(i.mac());
+                    mtu(b, i.mtu()).append(" netns \"$ns\" type macvlan mode ").append(i.mode()).append('\n');
+                    b.append("    ip -n \"$ns\" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                            .append("\nfi\n");
+                }
+                b.append("ip -n \"$ns\" link set dev ").append(i.name()).append(" up\n");
+                for (AddrView a : i.addresses()) {
+                    addr(b, "ip -n \"$ns\" ", a, i.name());
+                }
+            }
+            for (RouteView r : c.routes()) {
+                b.append("ip -n \"$ns\"").append(r.ipv6() ? " -6" : "").append(" route replace default via ")
+                        .append(r.gateway()).append(" dev ").append(r.device()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Removes what the setup created, and nothing else. */
+    static String teardown(HostPlan plan) {
+        StringBuilder b = header("iplink-teardown", plan, "teardown-intro.sh");
+        b.append(Text.read("teardown-functions.sh"));
+        for (Drop d : plan.drops()) {
+            b.append("\n# ").append(d.comment()).append('\n');
+            if (d.link() == null) {
+                b.append("drop_netns \"$p\"").append(d.namespace()).append(' ').append(d.mark()).append('\n');
+            } else if (d.namespace() != null) {
+                b.append("drop_link \"$p\"").append(d.namespace()).append(' ').append(d.link()).append(' ').append(d.mark())
+                        .append('\n');
+            } else {
+                b.append("drop_link '' ").append(d.link()).append(' ').append(d.mark()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** As the setup, with one {@code ip -batch} for the host's links and one per container namespace. */
+    static String batch(HostPlan plan) {
+        StringBuilder b = header("iplink-batch", plan, "batch-intro.sh");
+        b.append(Text.read("batch-functions.sh"));
+        for (BridgeView br : plan.bridges()) {
+            b.append("check \"$host\" ").append(br.name()).append(' ').append(br.mark()).append(" # network ")
+                    .append(br.network()).append(": bridge\n");
+            b.append('b').append(br.id()).append("=$skip\n");
+        }
+        for (VxlanView x : plan.vxlans()) {
+            b.append("check \"$host\" ").append(x.name()).append(' ').append(x.mark()).append(" # network ")
+                    .append(x.network()).append(": VXLAN device\n");
+            b.append('x').append(x.id()).append("=$skip\n");
+        }
+        for (VlanView v : plan.vlans()) {
+            b.append("# VLAN ").append(v.vid()).append(" of ").append(v.parent()).append(", for network ").append(v.users())
+                    .append(": an existing one is used as it is\n");
+            b.append('v').append(v.id()).append("='#'\n");
+            b.append("has \"$host\" ").append(v.name()).append(" || v").append(v.id()).append("=\n");
+        }
+        for (ContainerView c : plan.containers()) {
+            if (c.netns() == null) {
+                continue;
+            }
+            int id = c.id();
+            b.append("# container ").append(c.name()).append('\n');
+            b.append("ns").append(id).append("=\"$p\"").append(c.netns()).append('\n');
+            b.append("new_netns \"$ns").append(id).append("\"\n");
+            b.append('n').append(id).append("=$skip\n");
+            if (c.hasMacvlan()) {
+                b.append('d').append(id).append("=\n");
+                b.append("[ -z \"$n").append(id).append("\" ] || d").append(id).append("=$(links \"$ns").append(id).append("\")\n");
+            }
+            for (InterfaceView i : c.interfaces()) {
+                if (i.veth()) {
+                    b.append("check \"$host\" ").append(i.hostVeth()).append(' ').append(i.mark()).append('\n');
+                    b.append('i').append(i.id()).append("=$skip\n");
+                    b.append("[ -n \"$i").append(i.id()).append("\" ] || [ -z \"$n").append(id).append("\" ] || free \"$(links \"$ns")
+                            .append(id).append("\")\" ").append(i.name()).append(" \"$ns").append(id).append("\"\n");
+                } else {
+                    b.append("check \"$d").append(id).append("\" ").append(i.name()).append(' ').append(i.mark()).append('\n');
+                    b.append('i').append(i.id()).append("=$skip\n");
+                }
+            }
+        }
+        sysctls(b, plan);
+        b.append("\n# The host's links, all in one ip process. A line that starts with '#' is skipped: what it\n");
+        b.append("# creates exists already.\nip -batch - <<EOF\n");
+        for (ContainerView c : plan.containers()) {
+            if (c.netns() != null) {
+                b.append("$n").append(c.id()).append(" netns add '$ns").append(c.id()).append("'\n");
+            }
+        }
+        for (BridgeView br : plan.bridges()) {
+            String n = br.name();
+            b.append("$b").append(br.id()).append(" link add name ").append(n).append(" type bridge\n");
+            b.append("$b").append(br.id()).append(" link set dev ").append(n).append(" alias ").append(br.mark()).append('\n');
+            if (br.mtu() != null) {
+                b.append("link set dev ").append(n).append(" mtu ").append(br.mtu().intValue()).append('\n');
+            }
+            for (AddrView a : br.addresses()) {
+                addr(b, "", a, n);
+            }
+            b.append("link set dev ").append(n).append(" up\n");
+        }
+        for (VxlanView x : plan.vxlans()) {
+            b.append("$x").append(x.id()).append(' ');
+            vxlanAdd(b, x);
+            b.append("$x").append(x.id()).append(" link set dev ").append(x.name()).append(" alias ").append(x.mark()).append('\n');
+            b.append("link set dev ").append(x.name()).append(" master ").append(x.bridge()).append(" up\n");
+        }
+        for (VlanView v : plan.vlans()) {
+            b.append("$v").append(v.id()).append(" link add link ").append(v.parent()).append(" name ").append(v.name())
+                    .append(" type vlan id ").append(v.vid()).append('\n');
+            b.append("$v").append(v.id()).append(" link set dev ").append(v.name()).append(" alias ").append(v.mark()).append('\n');
+            b.append("link set dev ").append(v.name()).append(" up\n");
+        }
+        for (ContainerView c : plan.containers()) {
+            for (InterfaceView i : c.interfaces()) {
+                if (i.veth()) {
+                    String hv = i.hostVeth();
+                    b.append("$i").append(i.id()).append(" link add name ").append(hv);
+                    mtu(b, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
+                    mtu(b, i.mtu()).append(" netns '$ns").append(c.id()).append("'\n");
+                    b.append("$i").append(i.id()).append(" link set dev ").append(hv).append(" alias ").append(i.mark()).append('\n');
+                    b.append("link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
+                    if (i.hairpin()) {
+                        b.append("link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
+                    }
+                } else {
+                    b.append("$i").append(i.id()).append(" link add link ").append(i.lower()).append(" name ").append(i.name())
+                            .append(" address ").append(i.mac());
+                    mtu(b, i.mtu()).append(" netns '$ns").append(c.id()).append("' type macvlan mode ").append(i.mode()).append('\n');
+                }
+            }
+        }
+        b.append("EOF\n");
+        for (BridgeView br : plan.bridges()) {
+            if (br.routeLocalnet() != null) {
+                b.append("sysctl_on ").append(br.routeLocalnet()).append('\n');
+            }
+        }
+        if (!plan.vxlans().isEmpty()) {
+            b.append("\n# The VXLAN devices' flood entries, one per peer; appending one that exists changes nothing.\n");
+            b.append("bridge -batch - <<EOF\n");
+            for (VxlanView x : plan.vxlans()) {
+                for (String peer : x.peers()) {
+                    b.append("fdb append 00:00:00:00:00:00 dev ").append(x.name()).append(" dst ").append(peer).append('\n');
+                }
+            }
+            b.append("EOF\n");
+        }
+        for (ContainerView c : plan.containers()) {
+            if (c.netns() == null) {
+                b.append("\n# container ").append(c.name()).append(": ").append(c.note()).append('\n');
+                continue;
+            }
+            int id = c.id();
+            b.append("\n# container ").append(c.name());
+            if (c.note() != null) {
+                b.append(": ").append(c.note());
+            }
+            b.append("\nip -n \"$ns").append(id).append("\" -batch - <<EOF\n");
+            b.append("$n").append(id).append(" link set dev lo alias ").append(c.mark()).append('\n');
+            b.append("link set dev lo up\n");
+            for (InterfaceView i : c.interfaces()) {
+                if (!i.veth()) {
+                    b.append("$i").append(i.id()).append(" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                            .append('\n');
+                }
+                b.append("link set dev ").append(i.name()).append(" up\n");
+                for (AddrView a : i.addresses()) {
+                    addr(b, "", a, i.name());
+                }
+            }
+            for (RouteView r : c.routes()) {
+                b.append("route replace default via ").append(r.gateway()).append(" dev ").append(r.device()).append('\n');
+            }
+            b.append("EOF\n");
+        }
+        return b.toString();
+    }
+}
