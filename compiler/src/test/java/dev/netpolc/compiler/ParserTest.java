@@ -51,6 +51,30 @@ class ParserTest {
     }
 
     @Test
+    void aFileLargeEnoughToBeParsedInTwoHalvesKeepsItsLineNumbers() {
+        // Above PolicyParser.PARALLEL_MIN_CHARS the file is cut at a block boundary and the halves
+        // are parsed at once; positions in the second half must still be those of the file.
+        StringBuilder text = new StringBuilder("# a comment with a brace { and a \"quote\"\n");
+        int n = 6000;
+        for (int i = 1; i <= n; i++) {
+            text.append("network n").append(i).append(" {\n    subnet 10.").append(i / 256).append('.').append(i % 256)
+                    .append(".0/24\n}\ncontainer c").append(i).append(" { attach n").append(i).append(" }\n");
+        }
+        assertTrue(text.length() > dev.netpolc.compiler.parse.PolicyParserAccess.parallelMinChars());
+        text.append("allow container c1 -> network n2 port 80/tcp\n");
+        Policy p = ok(text.toString());
+        assertEquals(n, p.containers().size());
+        int ruleLine = 1 + 4 * n + 1;
+        assertEquals(ruleLine, p.rules().get(0).span().line());
+        // A network near the end of the file, in the second half.
+        assertEquals(1 + 4 * (n - 1) + 1, p.networks().get(n - 1).span().line());
+        // An error in the second half is reported where it is.
+        String bad = text.toString().replace("container c5999 { attach n5999 }", "container c5999 { attach nope }");
+        Diagnostic e = errors(bad).get(0);
+        assertEquals(1 + 4 * 5998 + 4, e.span().line(), e.toString());
+    }
+
+    @Test
     void aMissingValueIsReportedWhereTheValueShouldBe() {
         List<Diagnostic> d = errors("""
                 network a {

@@ -47,9 +47,9 @@ public final class PolicyParser {
     private PolicyParser() {}
 
     public static ParsedFile parse(String fileName, String text, Diagnostics diags) {
-        ParsedFile fast = fastParse(fileName, text);
+        List<Object> fast = fastParse(fileName, text);
         if (fast != null) {
-            return fast;
+            return new ParsedFile(fileName, fast);
         }
         NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
@@ -120,9 +120,44 @@ public final class PolicyParser {
      * of the memory and of the garbage collector's work). Any lexical or syntax error abandons this
      * path (null), and the file is parsed again by the path that reports every error.
      */
-    private static ParsedFile fastParse(String fileName, String text) {
+    private static List<Object> fastParse(String fileName, String text) {
+        int split = text.length() < PARALLEL_MIN_CHARS ? -1 : ItemBoundary.near(text, text.length() / 2);
+        if (split < 0) {
+            return fastParse(fileName, text, 1);
+        }
+        // A large file is cut in two at a line where a network, container or node block starts,
+        // and the halves are parsed at the same time (the grammar's prediction cache is shared and
+        // thread-safe). Should the cut be in a bad place after all, a half fails to parse and the
+        // whole file goes to the full path, so the cut can only cost time, never change a result.
+        int secondLine = ItemBoundary.lineAt(text, split);
+        String second = text.substring(split);
+        @SuppressWarnings("unchecked")
+        List<Object>[] tail = new List[1];
+        Thread helper = new Thread(() -> tail[0] = fastParse(fileName, second, secondLine), "netpolc-parse");
+        helper.setDaemon(true);
+        helper.start();
+        List<Object> head = fastParse(fileName, text.substring(0, split), 1);
+        try {
+            helper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (head == null || tail[0] == null) {
+            return null;
+        }
+        head.addAll(tail[0]);
+        return head;
+    }
+
+    /** Files shorter than this are parsed by one thread: a thread costs more than it saves. */
+    static final int PARALLEL_MIN_CHARS = 256 * 1024;
+
+    /** Parses text that starts at line {@code firstLine} of the file; null on any error. */
+    private static List<Object> fastParse(String fileName, String text, int firstLine) {
         NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
+        lexer.setLine(firstLine);
         TokenSource checked = new TokenSource() {
             @Override
             public Token nextToken() {
@@ -182,7 +217,7 @@ public final class PolicyParser {
         } catch (ParseCancellationException e) {
             return null;
         }
-        return new ParsedFile(fileName, items);
+        return items;
     }
 
     /** The innermost '{' still open where {@code at} stands, or null. */
