@@ -18,7 +18,6 @@ import dev.netpolc.ir.PublishedPort;
 import dev.netpolc.ir.SourceSpan;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -382,9 +381,15 @@ final class ContainerResolver {
     private static String derivedMac(CDraft c, Draft net, IpAddr v4) {
         if (v4 != null) {
             StringBuilder mac = new StringBuilder(17).append("02:42");
-            for (String octet : v4.text().split("\\.", 4)) {
-                int b = Integer.parseInt(octet);
-                mac.append(':').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+            String text = v4.text();
+            int b = 0;
+            for (int i = 0; i <= text.length(); i++) {
+                if (i == text.length() || text.charAt(i) == '.') {
+                    mac.append(':').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+                    b = 0;
+                } else {
+                    b = b * 10 + (text.charAt(i) - '0');
+                }
             }
             return mac.toString();
         }
@@ -421,11 +426,21 @@ final class ContainerResolver {
      * networks that are not internal and have addresses, dual-stack ones first, then by name.
      */
     private static ADraft gatewayAttachment(CDraft c) {
-        return c.attachments.stream()
-                .filter(a -> a.network.driver.hasAddressing() && !a.network.internal)
-                .min(Comparator.<ADraft>comparingInt(a -> a.network.subnet4 != null && a.network.subnet6 != null ? 0 : 1)
-                        .thenComparing(a -> a.network.name))
-                .orElse(null);
+        // A loop rather than a stream with a comparator: this runs once per container.
+        ADraft best = null;
+        for (ADraft a : c.attachments) {
+            if (!a.network.driver.hasAddressing() || a.network.internal) {
+                continue;
+            }
+            if (best == null || rank(a) < rank(best) || rank(a) == rank(best) && a.network.name.compareTo(best.network.name) < 0) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    private static int rank(ADraft a) {
+        return a.network.subnet4 != null && a.network.subnet6 != null ? 0 : 1;
     }
 
     private List<PublishedPort> publish(CDraft c, Attr p, ADraft gateway, List<Attachment> attachments) {
