@@ -89,7 +89,8 @@ cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 cores="$(nproc)"
 mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-javav="$(java -version 2>&1 | head -n 1)"
+javabin="$(NETPOLC_WHICH_JAVA=1 ./netpolc)"
+javav="$("$javabin" -version 2>&1 | head -n 1) ($javabin, the JVM the launcher chose)"
 fermv="$(ferm --version 2>/dev/null | head -n 1)"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
@@ -104,9 +105,16 @@ case " $sizes " in *" 10000 "*) large=1 ;; esac
 
 # --- start-up -----------------------------------------------------------------------------
 startup_runs=$((runs * 2))
-measure noop "$startup_runs" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp bench/target/classes dev.netpolc.bench.Noop
+measure noop "$startup_runs" "$javabin" -XX:TieredStopAtLevel=1 -XX:+UseParallelGC -cp bench/target/classes dev.netpolc.bench.Noop
 measure startup "$startup_runs" ./netpolc compile policies/docker/a-default-bridge.net
-measure startup-nocds "$runs" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$jar" compile policies/docker/a-default-bridge.net
+measure startup-nocds "$runs" env NETPOLC_CDS=0 ./netpolc compile policies/docker/a-default-bridge.net
+# The same with the machine's default JVM (JDK 17 on Debian 12: a class-data-sharing archive, no AOT cache).
+jdk17=""
+if [ -x /usr/bin/java ] && [ "$(readlink -f /usr/bin/java)" != "$(readlink -f "$javabin")" ]; then
+  jdk17="$(/usr/bin/java -version 2>&1 | head -n 1)"
+  NETPOLC_JAVA=/usr/bin/java ./netpolc --version >/dev/null
+  measure startup-default "$startup_runs" env NETPOLC_JAVA=/usr/bin/java ./netpolc compile policies/docker/a-default-bridge.net
+fi
 
 # --- every size and target ----------------------------------------------------------------
 for n in $sizes; do
@@ -122,7 +130,7 @@ done
 heap_ok=""
 for t in $targets; do
   [ "$large" = 1 ] || continue
-  if java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" compile -t "$t" "$work/n10000x10.net" >/dev/null 2>"$work/err"; then
+  if NETPOLC_JAVA_OPTS=-Xmx512m ./netpolc compile -t "$t" "$work/n10000x10.net" >/dev/null 2>"$work/err"; then
     heap_ok="$heap_ok $t:yes"
   else
     heap_ok="$heap_ok $t:NO"
@@ -186,7 +194,9 @@ tmp="$(mktemp)"
   echo "| target | measured | met |"
   echo "|---|---|---|"
   s="$(ms "$(get startup 2)")"
-  echo "| \`a-default-bridge.net\` to iptables, whole process, ≤ 100 ms | $s ms wall, $(ms "$(get startup 5)") ms CPU; without the class-data archive $(ms "$(get startup-nocds 2)") ms; an empty Java program (the JVM floor) $(ms "$(get noop 2)") ms wall, $(ms "$(get noop 5)") ms CPU | $([ "$s" -le 100 ] && echo yes || echo "**no**") |"
+  other=""
+  [ -n "$jdk17" ] && other="; with the machine's default JVM ($jdk17, class-data-sharing archive) $(ms "$(get startup-default 2)") ms"
+  echo "| \`a-default-bridge.net\` to iptables, whole process, ≤ 100 ms | $s ms wall, $(ms "$(get startup 5)") ms CPU; without the AOT cache $(ms "$(get startup-nocds 2)") ms$other; an empty Java program (the JVM floor) $(ms "$(get noop 2)") ms wall, $(ms "$(get noop 5)") ms CPU | $([ "$s" -le 100 ] && echo yes || echo "**no**") |"
   if [ -n "$(get n5000-iptables 2)" ]; then
     s="$(ms "$(get n5000-iptables 2)")"
     echo "| 5,000 networks (1 container, 1 port each) to iptables ≤ 1 s | $s ms wall, $(ms "$(get n5000-iptables 5)") ms CPU | $([ "$s" -le 1000 ] && echo yes || echo "**no**") |"
