@@ -147,16 +147,22 @@ final class ContainerResolver {
         // A container without 'attach' joins 'bridge', as with 'docker run'; but when the block has
         // an unknown attribute (a misspelt 'attach', say) that is already reported, and guessing
         // the network would only add a second, misleading error.
-        boolean unknownAttribute = c.block.incomplete()
-                || c.block.attrs().stream().anyMatch(a -> !AttributeTable.CONTAINER.contains(a.key()));
-        if (nodes.any() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("node"))) {
+        boolean unknownAttribute = c.block.incomplete();
+        boolean hasNode = false;
+        boolean hasAttach = false;
+        for (Attr a : c.block.attrs()) {
+            unknownAttribute |= !AttributeTable.CONTAINER.contains(a.key());
+            hasNode |= a.key().equals("node");
+            hasAttach |= a.key().equals("attach");
+        }
+        if (nodes.any() && !unknownAttribute && !hasNode) {
             diags.report(DiagnosticCode.MISSING_ATTRIBUTE, c.block.name().span(), "container '" + c.name
                     + "' has no node, but the policy declares nodes",
                     Note.note("in a policy with nodes, every container runs on one of them: "
                             + String.join(", ", nodes.names())),
                     Note.help("add 'node NAME' to the container"));
         }
-        if (attached.isEmpty() && !unknownAttribute && c.block.attrs().stream().noneMatch(a -> a.key().equals("attach"))) {
+        if (attached.isEmpty() && !unknownAttribute && !hasAttach) {
             Draft bridge = networks.draft(NetworkResolver.DEFAULT_BRIDGE_NETWORK);
             if (bridge != null && bridge.driver == Driver.BRIDGE) {
                 c.attachments.add(new ADraft(bridge, c.block.name().span()));
@@ -168,7 +174,10 @@ final class ContainerResolver {
                         Note.help("add 'attach NETWORK' to the container, or declare 'network bridge {}'"));
             }
         }
-        boolean exclusive = c.attachments.stream().anyMatch(a -> !a.network.driver.hasAddressing());
+        boolean exclusive = false;
+        for (ADraft a : c.attachments) {
+            exclusive |= !a.network.driver.hasAddressing();
+        }
         if (exclusive && c.attachments.size() > 1) {
             ADraft special = c.attachments.stream().filter(a -> !a.network.driver.hasAddressing()).findFirst().get();
             diags.report(DiagnosticCode.EXCLUSIVE_NETWORK, special.span,
@@ -413,9 +422,9 @@ final class ContainerResolver {
      */
     private String veth(CDraft c, Draft net, SourceSpan span) {
         for (int salt = 0; ; salt++) {
-            String name = "veth" + NetworkResolver.sha256Hex(c.name + "\0" + net.name + "\0" + salt).substring(0, 7);
+            String name = "veth" + Sha256.hex(c.name + "\0" + net.name + "\0" + salt, 7);
             if (interfaces.isFree(name)) {
-                interfaces.claimGenerated(name, "the veth of container '" + c.name + "' on network '" + net.name + "'", span);
+                interfaces.claimGenerated(name, () -> "the veth of container '" + c.name + "' on network '" + net.name + "'", span);
                 return name;
             }
         }

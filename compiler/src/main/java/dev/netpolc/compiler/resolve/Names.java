@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class Names {
 
     /** Docker's rule for network and container names. */
-    private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final int MAX_OBJECT_NAME = 64;
     /** Linux's IFNAMSIZ is 16 bytes including the terminating NUL. */
     static final int MAX_INTERFACE_NAME = 15;
@@ -35,10 +35,26 @@ final class Names {
             return Optional.of("the name is " + name.length() + " characters long; at most " + MAX_OBJECT_NAME
                     + " are allowed");
         }
-        if (!OBJECT_NAME.matcher(name).matches()) {
+        if (!isObjectName(name)) {
             return Optional.of("'" + printable(name) + "' has characters Docker does not allow in a name");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the name matches {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, Docker's rule: written out,
+     * since it runs once per object and the regular expression was a measurable part of resolving
+     * 100,000 containers. {@code NamesTest} checks it against the expression.
+     */
+    static boolean isObjectName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alnum && (i == 0 || c != '_' && c != '.' && c != '-')) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
     }
 
     /** Why an interface name would be refused by the kernel or is unsafe, or empty when it is fine. */

@@ -177,7 +177,7 @@ final class NetworkResolver {
                         Note.help("give the other interface another name, or network '" + d.name + "' another vxlan-id"));
                 continue;
             }
-            interfaces.claimGenerated(device, "the VXLAN device of network '" + d.name + "'", d.span());
+            interfaces.claimGenerated(device, () -> "the VXLAN device of network '" + d.name + "'", d.span());
         }
     }
 
@@ -706,7 +706,7 @@ final class NetworkResolver {
                     Note.help("give network '" + d.name + "' a 'bridge-name'"));
             return name;
         }
-        interfaces.claimGenerated(name, "the bridge of network '" + d.name + "'", d.span());
+        interfaces.claimGenerated(name, () -> "the bridge of network '" + d.name + "'", d.span());
         return name;
     }
 

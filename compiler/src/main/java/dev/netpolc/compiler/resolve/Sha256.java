@@ -33,11 +33,16 @@ final class Sha256 {
 
     /** The digest of the string's UTF-8 bytes, as 64 lower-case hex digits. */
     static String hex(String s) {
+        return hex(s, 64);
+    }
+
+    /** The first {@code digits} hex digits of the digest (the names use 7 or 12). */
+    static String hex(String s, int digits) {
         byte[] d = digest(s);
-        char[] out = new char[64];
-        for (int i = 0; i < 32; i++) {
-            out[2 * i] = HEX[(d[i] >> 4) & 15];
-            out[2 * i + 1] = HEX[d[i] & 15];
+        char[] out = new char[digits];
+        for (int i = 0; i < digits; i++) {
+            int b = d[i / 2];
+            out[i] = HEX[(i % 2 == 0 ? b >> 4 : b) & 15];
         }
         return new String(out);
     }

@@ -33,6 +33,11 @@ class Sha256Test {
         assertEquals(HexFormat.of().formatHex(jdk), Sha256.hex(s));
     }
 
+    @Property(tries = 200)
+    void aPrefixIsThePrefixOfTheWholeHex(@ForAll String s, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 64) int digits) {
+        assertEquals(Sha256.hex(s).substring(0, digits), Sha256.hex(s, digits));
+    }
+
     @Test
     void everyLengthAroundTheBlockBoundaries() throws NoSuchAlgorithmException {
         for (int n = 0; n <= 200; n++) {
