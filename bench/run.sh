@@ -4,7 +4,11 @@
 # of several runs) for every target, compares with ferm on the same rule set, counts what the
 # rules cost the kernel, and runs the JMH stage benchmarks.
 #
-#   bash bench/run.sh [--runs K] [--sizes "1 10 100"] [--no-jmh] [--out FILE]
+#   bash bench/run.sh [--runs K] [--sizes "1 10 100"] [--no-jmh] [--no-apply] [--out FILE]
+#
+# As root with iproute2, iptables and nftables present, it also times `netpolc apply` against a
+# bare iptables-restore and nft -f in throw-away network namespaces (cli/src/test/sh/apply-bench.sh);
+# --no-apply skips that.
 #
 # On a fresh Debian machine run as root it installs what it needs (JDK 17, Maven, time, ferm);
 # otherwise it names what is missing and stops. Other work on the machine skews timings: the load
@@ -16,12 +20,14 @@ cd "$root"
 runs=5
 sizes="1 10 100 1000 5000 10000"
 jmh=1
+apply=1
 out="docs/performance.md"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --no-jmh) jmh=0; shift ;;
+    --no-apply) apply=0; shift ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -170,6 +176,24 @@ if [ "$jmh" = 1 ]; then
   java -cp "$cp" org.openjdk.jmh.Main StageBenchmarks -p networks=1000 -p containers=10 -wi 3 -w 2 -i 5 -r 2 -f 1 \
     -rf csv -rff "$work/jmh.csv" >"$work/jmh.log" 2>&1 || { tail -20 "$work/jmh.log" >&2; exit 1; }
 fi
+# --- apply ------------------------------------------------------------------------------
+apply_rows=""
+if [ "$apply" = 1 ]; then
+  if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 && command -v iptables-restore >/dev/null 2>&1 \
+    && command -v nft >/dev/null 2>&1 && ip netns add "nb-probe-$$" 2>/dev/null; then
+    ip netns del "nb-probe-$$"
+    echo "run.sh: apply in network namespaces (a few minutes)" >&2
+    apply_load="$(load)"
+    if sh cli/src/test/sh/apply-bench.sh --markdown "$work/apply.md" 1000 >"$work/apply.log" 2>&1; then
+      apply_rows="$work/apply.md"
+    else
+      tail -20 "$work/apply.log" >&2
+      echo "run.sh: the apply benchmark failed; its section is left out" >&2
+    fi
+  else
+    echo "run.sh: apply is timed only as root with iproute2, iptables and nftables, and network namespaces; skipped" >&2
+  fi
+fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- the page -----------------------------------------------------------------------------
@@ -296,6 +320,17 @@ tmp="$(mktemp)"
     echo "the networks live in sets and maps, which the kernel looks up by hash or interval tree."
     echo "iptables no higher than Docker's: $le10 at N = 10, $le1000 at N = 1,000 (it is Docker's layout,"
     echo "rule for rule, so its forward path grows with N as Docker's does)."
+    echo
+  fi
+  if [ -n "$apply_rows" ]; then
+    echo "## Applying to a host"
+    echo
+    echo "\`cli/src/test/sh/apply-bench.sh 1000\`: 1,000 networks with one container and one published"
+    echo "port each, every variant in a fresh network namespace of its own (load $apply_load when it"
+    echo "started; one run each). The issue's target: \`netpolc apply\` takes at most 1.5 times a bare"
+    echo "\`iptables-restore\` of the same rules. What apply does and guarantees: [apply.md](apply.md)."
+    echo
+    cat "$apply_rows"
     echo
   fi
   if [ "$jmh" = 1 ] && [ -f "$work/jmh.csv" ]; then

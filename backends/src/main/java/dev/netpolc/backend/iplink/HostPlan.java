@@ -154,6 +154,10 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
         private final Node node;
         private final UnaryOperator<String> q;
         private final Map<String, Network> networks;
+        /** A network's words for the scripts, made once rather than once per container interface. */
+        private final Map<String, NetworkWords> words = new java.util.HashMap<>();
+
+        private record NetworkWords(String comment, String bridge) {}
 
         Builder(Policy policy, String nodeName, UnaryOperator<String> quote) {
             this.policy = policy;
@@ -300,21 +304,29 @@ public record HostPlan(String source, String node, List<Sysctl> sysctls, boolean
                     addrs.add(address(a.ipv6(), n.ipv6()));
                 }
                 int iid = ++interfaceIds[0];
+                NetworkWords w = words.computeIfAbsent(n.name(), k -> new NetworkWords(Shell.comment(n.name()),
+                        n.bridgeName() == null ? null : q.apply(n.bridgeName())));
                 if (n.driver() == Driver.MACVLAN) {
-                    interfaces.add(new InterfaceView(iid, Shell.comment(n.name()), false, q.apply(a.interfaceName()), a.mac(), mtu(n),
+                    interfaces.add(new InterfaceView(iid, w.comment, false, q.apply(a.interfaceName()), a.mac(), mtu(n),
                             null, null, false, q.apply(n.macvlan().effectiveParent()), n.macvlan().mode(),
                             q.apply(Marks.macvlan(c.name(), n.name())), addrs));
                 } else {
-                    interfaces.add(new InterfaceView(iid, Shell.comment(n.name()), true, q.apply(a.interfaceName()), a.mac(), mtu(n),
-                            q.apply(a.hostVeth()), q.apply(n.bridgeName()), n.isBridge() && !proxy, null, null,
+                    interfaces.add(new InterfaceView(iid, w.comment, true, q.apply(a.interfaceName()), a.mac(), mtu(n),
+                            q.apply(a.hostVeth()), w.bridge, n.isBridge() && !proxy, null, null,
                             q.apply(Marks.veth(c.name(), n.name())), addrs));
                 }
             }
             List<RouteView> routes = new ArrayList<>();
             if (c.gatewayNetwork() != null) {
                 Network g = networks.get(c.gatewayNetwork());
-                Attachment a = c.attachments().stream().filter(x -> x.network().equals(g.name())).findFirst()
-                        .orElseThrow();
+                Attachment a = null;
+                for (Attachment x : c.attachments()) {
+                    if (x.network().equals(g.name())) {
+                        a = x;
+                        break;
+                    }
+                }
+                Objects.requireNonNull(a, "the gateway network is one of the container's");
                 routes.add(new RouteView(false, g.ipv4().gateway().text(), q.apply(a.interfaceName())));
                 if (g.ipv6() != null && a.ipv6() != null) {
                     routes.add(new RouteView(true, g.ipv6().gateway().text(), q.apply(a.interfaceName())));

@@ -19,6 +19,9 @@ final class Shell {
      * single quote inside written as {@code '\''} (close, escaped quote, reopen).
      */
     static String quote(String text) {
+        if (text.indexOf('\'') < 0) {
+            return new StringBuilder(text.length() + 2).append('\'').append(text).append('\'').toString();
+        }
         return "'" + text.replace("'", "'\\''") + "'";
     }
 
@@ -39,7 +42,14 @@ final class Shell {
 
     /** Text for a {@code #} comment: printable ASCII only, so a file name cannot end the comment. */
     static String comment(String text) {
-        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < text.length() && text.charAt(i) >= 0x20 && text.charAt(i) < 0x7f) {
+            i++;
+        }
+        if (i == text.length()) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> b.append(cp >= 0x20 && cp < 0x7f ? (char) cp : '?'));
         return b.toString();
     }
