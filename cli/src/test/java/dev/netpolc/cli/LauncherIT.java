@@ -102,6 +102,33 @@ class LauncherIT {
         assertEquals(golden("a-default-bridge.iptables.approved.txt"), plain.out());
     }
 
+    /** Every JDK on the machine (the PATH's and those under /usr/lib/jvm) runs netpolc through the launcher. */
+    @Test
+    void everyInstalledJdkRunsItWithItsOwnCache() throws Exception {
+        List<String> javas = new ArrayList<>();
+        String onPath = run(Map.of("NETPOLC_JAVA", "java", "NETPOLC_WHICH_JAVA", "1")).out().strip();
+        javas.add(onPath);
+        try (Stream<Path> dirs = Files.isDirectory(Path.of("/usr/lib/jvm")) ? Files.list(Path.of("/usr/lib/jvm")) : Stream.empty()) {
+            for (Path d : dirs.sorted().toList()) {
+                Path j = d.resolve("bin/java");
+                if (Files.isExecutable(j) && !Files.isSymbolicLink(d)) {
+                    javas.add(j.toString());
+                }
+            }
+        }
+        for (String j : javas) {
+            Result r = run(Map.of("NETPOLC_JAVA", j), "compile", "policies/docker/a-default-bridge.net");
+            assertEquals(0, r.code(), j + ": " + r.err());
+            assertEquals(golden("a-default-bridge.iptables.approved.txt"), r.out(), j);
+            assertEquals("", r.err(), j);
+            String suffix = Integer.parseInt(javaMajor(j)) >= 25 ? ".aot" : ".jsa";
+            String name = "netpolc" + Path.of(j).toRealPath().toString().replaceAll("[^A-Za-z0-9]", "_");
+            String plain = "netpolc" + j.replaceAll("[^A-Za-z0-9]", "_");
+            assertTrue(Files.exists(CACHES.resolve(plain + suffix)) || Files.exists(CACHES.resolve(name + suffix)),
+                    j + ": no " + suffix + " cache in " + CACHES);
+        }
+    }
+
     @Test
     void theJvmCanBeChosen() throws Exception {
         String chosen = run(Map.of("NETPOLC_WHICH_JAVA", "1")).out().strip();
