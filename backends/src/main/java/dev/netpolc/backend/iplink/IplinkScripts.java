@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Prints the three iplink scripts from a {@link HostPlan}. The scripts' fixed parts (comments and
@@ -92,6 +94,51 @@ final class IplinkScripts {
         b.append(" nolearning\n");
     }
 
+    /** Containers at which the container sections are printed by two threads (each half its own text). */
+    static int parallelMinContainers = 20_000;
+
+    /**
+     * Prints {@code part} for every container, in order. A long list is printed in two halves at
+     * once, the second into a text of its own appended after the first: the same bytes, in about
+     * half the time on two cores (100,000 containers are 70 MB of script).
+     */
+    private static void perContainer(StringBuilder b, List<ContainerView> cs, BiConsumer<StringBuilder, ContainerView> part) {
+        if (cs.size() < parallelMinContainers) {
+            for (ContainerView c : cs) {
+                part.accept(b, c);
+            }
+            return;
+        }
+        int mid = cs.size() / 2;
+        StringBuilder second = new StringBuilder(Math.max(16, (b.capacity() - b.length()) / 2));
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                for (ContainerView c : cs.subList(mid, cs.size())) {
+                    part.accept(second, c);
+                }
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "netpolc-iplink");
+        t.start();
+        for (ContainerView c : cs.subList(0, mid)) {
+            part.accept(b, c);
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while printing the iplink script", e);
+        }
+        if (failure[0] instanceof RuntimeException r) {
+            throw r;
+        } else if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        b.append(second);
+    }
+
     /** Builds everything, one {@code ip} command at a time. */
     static String setup(HostPlan plan) {
         StringBuilder b = header("iplink", plan, "setup-intro.sh");
@@ -134,50 +181,50 @@ final class IplinkScripts {
             b.append("    ip link set dev ").append(v.name()).append(" alias ").append(v.mark()).append("\nfi\n");
             b.append("ip link set dev ").append(v.name()).append(" up\n");
         }
-        for (ContainerView c : plan.containers()) {
-            b.append("\n# container ").append(c.name());
+        perContainer(b, plan.containers(), (out, c) -> {
+            out.append("\n# container ").append(c.name());
             if (c.note() != null) {
-                b.append(": ").append(c.note());
+                out.append(": ").append(c.note());
             }
-            b.append('\n');
+            out.append('\n');
             if (c.netns() != null) {
-                b.append("ns=\"$p\"").append(c.netns()).append("\nnetns \"$ns\" ").append(c.mark()).append('\n');
+                out.append("ns=\"$p\"").append(c.netns()).append("\nnetns \"$ns\" ").append(c.mark()).append('\n');
             }
             for (InterfaceView i : c.interfaces()) {
                 if (i.veth()) {
                     String hv = i.hostVeth();
-                    b.append("# ").append(i.name()).append(" on network ").append(i.network())
+                    out.append("# ").append(i.name()).append(" on network ").append(i.network())
                             .append(": veth pair, host end ").append(hv).append(" on bridge ").append(i.bridge()).append('\n');
-                    b.append("if absent '' ").append(hv).append(' ').append(i.mark()).append("; then\n");
-                    b.append("    free \"$ns\" ").append(i.name()).append('\n');
-                    b.append("    ip link add name ").append(hv);
-                    mtu(b, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
-                    mtu(b, i.mtu()).append(" netns \"$ns\"\n");
-                    b.append("    ip link set dev ").append(hv).append(" alias ").append(i.mark()).append("\nfi\n");
-                    b.append("ip link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
+                    out.append("if absent '' ").append(hv).append(' ').append(i.mark()).append("; then\n");
+                    out.append("    free \"$ns\" ").append(i.name()).append('\n');
+                    out.append("    ip link add name ").append(hv);
+                    mtu(out, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
+                    mtu(out, i.mtu()).append(" netns \"$ns\"\n");
+                    out.append("    ip link set dev ").append(hv).append(" alias ").append(i.mark()).append("\nfi\n");
+                    out.append("ip link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
                     if (i.hairpin()) {
-                        b.append("ip link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
+                        out.append("ip link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
                     }
                 } else {
-                    b.append("# ").append(i.name()).append(" on network ").append(i.network())
+                    out.append("# ").append(i.name()).append(" on network ").append(i.network())
                             .append(": macvlan device (mode ").append(i.mode()).append(") on ").append(i.lower()).append('\n');
-                    b.append("if absent \"$ns\" ").append(i.name()).append(' ').append(i.mark()).append("; then\n");
-                    b.append("    ip link add link ").append(i.lower()).append(" name ").append(i.name()).append(" address ")
+                    out.append("if absent \"$ns\" ").append(i.name()).append(' ').append(i.mark()).append("; then\n");
+                    out.append("    ip link add link ").append(i.lower()).append(" name ").append(i.name()).append(" address ")
                             .append(i.mac());
-                    mtu(b, i.mtu()).append(" netns \"$ns\" type macvlan mode ").append(i.mode()).append('\n');
-                    b.append("    ip -n \"$ns\" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                    mtu(out, i.mtu()).append(" netns \"$ns\" type macvlan mode ").append(i.mode()).append('\n');
+                    out.append("    ip -n \"$ns\" link set dev ").append(i.name()).append(" alias ").append(i.mark())
                             .append("\nfi\n");
                 }
-                b.append("ip -n \"$ns\" link set dev ").append(i.name()).append(" up\n");
+                out.append("ip -n \"$ns\" link set dev ").append(i.name()).append(" up\n");
                 for (AddrView a : i.addresses()) {
-                    addr(b, "ip -n \"$ns\" ", a, i.name());
+                    addr(out, "ip -n \"$ns\" ", a, i.name());
                 }
             }
             for (RouteView r : c.routes()) {
-                b.append("ip -n \"$ns\"").append(r.ipv6() ? " -6" : "").append(" route replace default via ")
+                out.append("ip -n \"$ns\"").append(r.ipv6() ? " -6" : "").append(" route replace default via ")
                         .append(r.gateway()).append(" dev ").append(r.device()).append('\n');
             }
-        }
+        });
         return b.toString();
     }
 
@@ -219,39 +266,39 @@ final class IplinkScripts {
             b.append('v').append(v.id()).append("='#'\n");
             b.append("has \"$host\" ").append(v.name()).append(" || v").append(v.id()).append("=\n");
         }
-        for (ContainerView c : plan.containers()) {
+        perContainer(b, plan.containers(), (out, c) -> {
             if (c.netns() == null) {
-                continue;
+                return;
             }
             int id = c.id();
-            b.append("# container ").append(c.name()).append('\n');
-            b.append("ns").append(id).append("=\"$p\"").append(c.netns()).append('\n');
-            b.append("new_netns \"$ns").append(id).append("\"\n");
-            b.append('n').append(id).append("=$skip\n");
+            out.append("# container ").append(c.name()).append('\n');
+            out.append("ns").append(id).append("=\"$p\"").append(c.netns()).append('\n');
+            out.append("new_netns \"$ns").append(id).append("\"\n");
+            out.append('n').append(id).append("=$skip\n");
             if (c.hasMacvlan()) {
-                b.append('d').append(id).append("=\n");
-                b.append("[ -z \"$n").append(id).append("\" ] || d").append(id).append("=$(links \"$ns").append(id).append("\")\n");
+                out.append('d').append(id).append("=\n");
+                out.append("[ -z \"$n").append(id).append("\" ] || d").append(id).append("=$(links \"$ns").append(id).append("\")\n");
             }
             for (InterfaceView i : c.interfaces()) {
                 if (i.veth()) {
-                    b.append("check \"$host\" ").append(i.hostVeth()).append(' ').append(i.mark()).append('\n');
-                    b.append('i').append(i.id()).append("=$skip\n");
-                    b.append("[ -n \"$i").append(i.id()).append("\" ] || [ -z \"$n").append(id).append("\" ] || free \"$(links \"$ns")
+                    out.append("check \"$host\" ").append(i.hostVeth()).append(' ').append(i.mark()).append('\n');
+                    out.append('i').append(i.id()).append("=$skip\n");
+                    out.append("[ -n \"$i").append(i.id()).append("\" ] || [ -z \"$n").append(id).append("\" ] || free \"$(links \"$ns")
                             .append(id).append("\")\" ").append(i.name()).append(" \"$ns").append(id).append("\"\n");
                 } else {
-                    b.append("check \"$d").append(id).append("\" ").append(i.name()).append(' ').append(i.mark()).append('\n');
-                    b.append('i').append(i.id()).append("=$skip\n");
+                    out.append("check \"$d").append(id).append("\" ").append(i.name()).append(' ').append(i.mark()).append('\n');
+                    out.append('i').append(i.id()).append("=$skip\n");
                 }
             }
-        }
+        });
         sysctls(b, plan);
         b.append("\n# The host's links, all in one ip process. A line that starts with '#' is skipped: what it\n");
         b.append("# creates exists already.\nip -batch - <<EOF\n");
-        for (ContainerView c : plan.containers()) {
+        perContainer(b, plan.containers(), (out, c) -> {
             if (c.netns() != null) {
-                b.append("$n").append(c.id()).append(" netns add '$ns").append(c.id()).append("'\n");
+                out.append("$n").append(c.id()).append(" netns add '$ns").append(c.id()).append("'\n");
             }
-        }
+        });
         for (BridgeView br : plan.bridges()) {
             String n = br.name();
             b.append("$b").append(br.id()).append(" link add name ").append(n).append(" type bridge\n");
@@ -276,25 +323,25 @@ final class IplinkScripts {
             b.append("$v").append(v.id()).append(" link set dev ").append(v.name()).append(" alias ").append(v.mark()).append('\n');
             b.append("link set dev ").append(v.name()).append(" up\n");
         }
-        for (ContainerView c : plan.containers()) {
+        perContainer(b, plan.containers(), (out, c) -> {
             for (InterfaceView i : c.interfaces()) {
                 if (i.veth()) {
                     String hv = i.hostVeth();
-                    b.append("$i").append(i.id()).append(" link add name ").append(hv);
-                    mtu(b, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
-                    mtu(b, i.mtu()).append(" netns '$ns").append(c.id()).append("'\n");
-                    b.append("$i").append(i.id()).append(" link set dev ").append(hv).append(" alias ").append(i.mark()).append('\n');
-                    b.append("link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
+                    out.append("$i").append(i.id()).append(" link add name ").append(hv);
+                    mtu(out, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
+                    mtu(out, i.mtu()).append(" netns '$ns").append(c.id()).append("'\n");
+                    out.append("$i").append(i.id()).append(" link set dev ").append(hv).append(" alias ").append(i.mark()).append('\n');
+                    out.append("link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
                     if (i.hairpin()) {
-                        b.append("link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
+                        out.append("link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
                     }
                 } else {
-                    b.append("$i").append(i.id()).append(" link add link ").append(i.lower()).append(" name ").append(i.name())
+                    out.append("$i").append(i.id()).append(" link add link ").append(i.lower()).append(" name ").append(i.name())
                             .append(" address ").append(i.mac());
-                    mtu(b, i.mtu()).append(" netns '$ns").append(c.id()).append("' type macvlan mode ").append(i.mode()).append('\n');
+                    mtu(out, i.mtu()).append(" netns '$ns").append(c.id()).append("' type macvlan mode ").append(i.mode()).append('\n');
                 }
             }
-        }
+        });
         b.append("EOF\n");
         for (BridgeView br : plan.bridges()) {
             if (br.routeLocalnet() != null) {
@@ -311,34 +358,34 @@ final class IplinkScripts {
             }
             b.append("EOF\n");
         }
-        for (ContainerView c : plan.containers()) {
+        perContainer(b, plan.containers(), (out, c) -> {
             if (c.netns() == null) {
-                b.append("\n# container ").append(c.name()).append(": ").append(c.note()).append('\n');
-                continue;
+                out.append("\n# container ").append(c.name()).append(": ").append(c.note()).append('\n');
+                return;
             }
             int id = c.id();
-            b.append("\n# container ").append(c.name());
+            out.append("\n# container ").append(c.name());
             if (c.note() != null) {
-                b.append(": ").append(c.note());
+                out.append(": ").append(c.note());
             }
-            b.append("\nip -n \"$ns").append(id).append("\" -batch - <<EOF\n");
-            b.append("$n").append(id).append(" link set dev lo alias ").append(c.mark()).append('\n');
-            b.append("link set dev lo up\n");
+            out.append("\nip -n \"$ns").append(id).append("\" -batch - <<EOF\n");
+            out.append("$n").append(id).append(" link set dev lo alias ").append(c.mark()).append('\n');
+            out.append("link set dev lo up\n");
             for (InterfaceView i : c.interfaces()) {
                 if (!i.veth()) {
-                    b.append("$i").append(i.id()).append(" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                    out.append("$i").append(i.id()).append(" link set dev ").append(i.name()).append(" alias ").append(i.mark())
                             .append('\n');
                 }
-                b.append("link set dev ").append(i.name()).append(" up\n");
+                out.append("link set dev ").append(i.name()).append(" up\n");
                 for (AddrView a : i.addresses()) {
-                    addr(b, "", a, i.name());
+                    addr(out, "", a, i.name());
                 }
             }
             for (RouteView r : c.routes()) {
-                b.append("route replace default via ").append(r.gateway()).append(" dev ").append(r.device()).append('\n');
+                out.append("route replace default via ").append(r.gateway()).append(" dev ").append(r.device()).append('\n');
             }
-            b.append("EOF\n");
-        }
+            out.append("EOF\n");
+        });
         return b.toString();
     }
 }

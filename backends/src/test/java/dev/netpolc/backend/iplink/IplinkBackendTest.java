@@ -52,6 +52,27 @@ class IplinkBackendTest {
     }
 
     @Test
+    void aLongContainerListPrintedByTwoThreadsGivesTheSameScripts() {
+        List<Container> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 301; i++) {
+            many.add(container("c" + i, "n", null));
+        }
+        Policy p = new Policy(List.of("t.net"), HostSettings.defaults(), List.of(bridge("n", "br-n")), many);
+        int threshold = IplinkScripts.parallelMinContainers;
+        try {
+            for (IplinkBackend.Script script : IplinkBackend.Script.values()) {
+                IplinkScripts.parallelMinContainers = Integer.MAX_VALUE;
+                String oneThread = new IplinkBackend(script).render(p);
+                IplinkScripts.parallelMinContainers = 10;
+                assertEquals(oneThread, new IplinkBackend(script).render(p), script.name());
+                assertTrue(oneThread.contains("c300"), script.name());
+            }
+        } finally {
+            IplinkScripts.parallelMinContainers = threshold;
+        }
+    }
+
+    @Test
     void aNameTheCompilerWouldRefuseIsStillOneQuotedWord() {
         Policy p = new Policy(List.of("t.net"), HostSettings.defaults(), List.of(bridge("n", "br-n")),
                 List.of(container("it's", "n", null)));
