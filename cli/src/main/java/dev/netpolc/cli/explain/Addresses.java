@@ -2,11 +2,8 @@ package dev.netpolc.cli.explain;
 
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
+import dev.netpolc.ir.IpText;
 import java.math.BigInteger;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** Address arithmetic for the packet model: parsing literals, prefix membership, canonical text. */
 final class Addresses {
@@ -16,41 +13,29 @@ final class Addresses {
     /** The address of a literal, or null when the text is not an IPv4 or IPv6 address literal. */
     static IpAddr parse(String text) {
         String t = text.strip();
-        boolean v6 = t.indexOf(':') >= 0;
-        boolean v4 = t.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        if (!v4 && !(v6 && t.matches("[0-9A-Fa-f:.]+"))) {
-            return null;
+        if (t.indexOf(':') >= 0) {
+            BigInteger v = IpText.parseV6(t);
+            return v == null ? null : new IpAddr(Family.IPV6, IpText.v6(v));
         }
-        try {
-            InetAddress a = InetAddress.getByName(t);
-            if (a instanceof Inet4Address) {
-                return v4 ? new IpAddr(Family.IPV4, a.getHostAddress()) : null;
-            }
-            return a instanceof Inet6Address ? new IpAddr(Family.IPV6, canonical6(a.getAddress())) : null;
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        long q = IpText.quad(t);
+        return q < 0 ? null : new IpAddr(Family.IPV4, IpText.v4(q));
     }
 
     static BigInteger value(IpAddr a) {
-        try {
-            return new BigInteger(1, InetAddress.getByName(a.text()).getAddress());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an address literal: " + a.text(), e);
+        BigInteger v = a.family() == Family.IPV6 ? IpText.parseV6(a.text()) : quadValue(a.text());
+        if (v == null) {
+            throw new IllegalArgumentException("not an address literal: " + a.text());
         }
+        return v;
+    }
+
+    private static BigInteger quadValue(String text) {
+        long q = IpText.quad(text);
+        return q < 0 ? null : BigInteger.valueOf(q);
     }
 
     static IpAddr of(Family f, BigInteger v) {
-        byte[] raw = v.toByteArray();
-        int len = f.bits() / 8;
-        byte[] b = new byte[len];
-        for (int i = 0; i < len && i < raw.length; i++) {
-            b[len - 1 - i] = raw[raw.length - 1 - i];
-        }
-        if (f == Family.IPV4) {
-            return new IpAddr(f, (b[0] & 255) + "." + (b[1] & 255) + "." + (b[2] & 255) + "." + (b[3] & 255));
-        }
-        return new IpAddr(f, canonical6(b));
+        return new IpAddr(f, f == Family.IPV4 ? IpText.v4(v.longValue()) : IpText.v6(v));
     }
 
     /**
@@ -69,43 +54,5 @@ final class Addresses {
         int prefix = slash < 0 ? a.family().bits() : Integer.parseInt(cidr.substring(slash + 1));
         int shift = a.family().bits() - prefix;
         return value(a).shiftRight(shift).equals(value(net).shiftRight(shift));
-    }
-
-    /** RFC 5952 text: lower case, the longest run of two or more zero groups shortened to "::". */
-    private static String canonical6(byte[] b) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 255) << 8) | (b[2 * i + 1] & 255);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(g[i]));
-        }
-        return s.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.netpolc.compiler.resolve;
 
 import dev.netpolc.ir.Family;
+import dev.netpolc.ir.IpText;
 import java.math.BigInteger;
 
 /**
@@ -111,162 +112,24 @@ final class Ip {
     /** The canonical text of the address (without prefix length): dotted quad, or RFC 5952 IPv6. */
     String text() {
         if (isIPv4()) {
-            long x = value.longValue();
-            return ((x >>> 24) & 255) + "." + ((x >>> 16) & 255) + "." + ((x >>> 8) & 255) + "." + (x & 255);
+            return IpText.v4(value.longValue());
         }
         return textV6(value);
     }
 
-    /**
-     * RFC 5952 text: lower-case hex groups without leading zeros, the longest run of two or more
-     * zero groups (the first of equal runs) written as "::", and no dotted quad.
-     */
+    /** RFC 5952 text of an IPv6 value ({@link IpText#v6}). */
     static String textV6(BigInteger v) {
-        long hi = v.shiftRight(64).longValue();
-        long lo = v.longValue();
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) {
-            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xffff;
-            g[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
-        }
-        int bestAt = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestAt = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder b = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(g[i]));
-        }
-        return b.toString();
+        return IpText.v6(v);
     }
 
-    /**
-     * Reads RFC 4291 text: eight groups of one to four hex digits separated by ':', one "::" for
-     * one or more zero groups, and optionally a dotted quad (strict: no leading zeros) in place of
-     * the last two groups. Null when the text is not such an address.
-     */
+    /** RFC 4291 text to a value, or null ({@link IpText#parseV6}). */
     static BigInteger parseV6(String s) {
-        int len = s.length();
-        int[] g = new int[8];
-        int n = 0;
-        int gap = -1;
-        int i = 0;
-        if (s.startsWith("::")) {
-            gap = 0;
-            i = 2;
-        } else if (len == 0 || s.charAt(0) == ':') {
-            return null;
-        }
-        while (i < len) {
-            int j = s.indexOf(':', i);
-            if (j < 0) {
-                j = len;
-            }
-            String part = s.substring(i, j);
-            if (part.indexOf('.') >= 0) {
-                long quad = j == len && n <= 6 ? quad(part) : -1;
-                if (quad < 0) {
-                    return null;
-                }
-                g[n++] = (int) (quad >>> 16);
-                g[n++] = (int) (quad & 0xffff);
-                break;
-            }
-            if (part.isEmpty() || part.length() > 4 || n == 8) {
-                return null;
-            }
-            int group = 0;
-            for (int k = 0; k < part.length(); k++) {
-                int d = Character.digit(part.charAt(k), 16);
-                if (d < 0) {
-                    return null;
-                }
-                group = group << 4 | d;
-            }
-            g[n++] = group;
-            if (j == len) {
-                break;
-            }
-            if (j + 1 < len && s.charAt(j + 1) == ':') {
-                if (gap >= 0) {
-                    return null;
-                }
-                gap = n;
-                i = j + 2;
-            } else if (j + 1 == len) {
-                return null;
-            } else {
-                i = j + 1;
-            }
-        }
-        if (gap < 0 ? n != 8 : n > 7) {
-            return null;
-        }
-        int[] full = new int[8];
-        if (gap < 0) {
-            full = g;
-        } else {
-            System.arraycopy(g, 0, full, 0, gap);
-            System.arraycopy(g, gap, full, 8 - (n - gap), n - gap);
-        }
-        long hi = 0;
-        long lo = 0;
-        for (int k = 0; k < 4; k++) {
-            hi = hi << 16 | full[k];
-            lo = lo << 16 | full[k + 4];
-        }
-        BigInteger v = BigInteger.valueOf(hi >>> 1).shiftLeft(65).or(BigInteger.valueOf(hi & 1).shiftLeft(64));
-        return v.or(BigInteger.valueOf(lo >>> 1).shiftLeft(1)).or(BigInteger.valueOf(lo & 1));
+        return IpText.parseV6(s);
     }
 
-    /** A strict dotted quad (four decimal octets 0-255, no leading zeros) as a number, or -1. */
+    /** A strict dotted quad as a number, or -1 ({@link IpText#quad}). */
     static long quad(String s) {
-        long value = 0;
-        int octets = 0;
-        int i = 0;
-        int len = s.length();
-        while (i < len) {
-            int j = i;
-            int octet = 0;
-            while (j < len && s.charAt(j) >= '0' && s.charAt(j) <= '9' && j - i < 3) {
-                octet = octet * 10 + (s.charAt(j) - '0');
-                j++;
-            }
-            if (j == i || (j - i > 1 && s.charAt(i) == '0') || octet > 255) {
-                return -1;
-            }
-            value = value << 8 | octet;
-            octets++;
-            if (j == len) {
-                break;
-            }
-            if (s.charAt(j) != '.' || octets == 4 || j + 1 == len) {
-                return -1;
-            }
-            i = j + 1;
-        }
-        return octets == 4 ? value : -1;
+        return IpText.quad(s);
     }
 
     @Override
