@@ -289,6 +289,121 @@ class ApplyKernelTest {
         }
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> killPoints() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (String backend : List.of("iptables", "nftables")) {
+            for (String step : dev.netpolc.cli.apply.Apply.STEPS) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(backend, step));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The firewall and links of a namespace as the tools print them, for byte-for-byte comparison:
+     * iptables-save and ip6tables-save without their dated comment lines and with the built-in
+     * chains' packet counters zeroed (the links an apply brings up send packets of their own, which
+     * the kernel counts; a rollback does not falsify them), nft list ruleset with its tables and
+     * chains sorted (iptables-nft-restore recreates the tables it restores, at the end of the
+     * listing, with their chains in iptables-save's order; see docs/apply.md), and 'ip -d link' and
+     * 'ip addr' without the bridge timers (which count time, not state).
+     */
+    private static String raw(Kernel.Netns ns) {
+        StringBuilder b = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"iptables-save"}, new String[] {"ip6tables-save"},
+                new String[] {"nft", "-s", "list", "ruleset"}, new String[] {"ip", "-d", "link", "show"},
+                new String[] {"ip", "addr", "show"})) {
+            Kernel.Result r = ns.exec(null, cmd);
+            assertTrue(r.ok(), r.err());
+            b.append("== ").append(String.join(" ", cmd)).append('\n');
+            String text = r.out().replaceAll("(?m)^#.*\n", "").replaceAll("(?m)^(:[A-Z]+ [A-Z]+) \\[\\d+:\\d+\\]$", "$1 [0:0]")
+                    .replaceAll("[a-z_]*timer\\s+[0-9.]+", "");
+            b.append(cmd[0].equals("nft") ? tables(text) : text);
+        }
+        return b.toString();
+    }
+
+    /** A netpolc in a JVM of its own, so that a signal ends it and not the test. */
+    private Process child(Kernel.Netns ns, String property, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                property, "-cp", System.getProperty("java.class.path"), "dev.netpolc.cli.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(Repo.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(state.resolve("child-" + ns.name + ".out").toFile()).start();
+    }
+
+    /**
+     * kill -9 at every step of an apply (the firewall of an earlier apply, foreign rules, tables and a
+     * link there before): the next command finds the journal, rolls the namespace back, and the
+     * firewall and links are byte for byte what they were. The next command is status or apply,
+     * in turn.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("killPoints")
+    void aKillAtAnyStepIsRolledBackByTheNextCommand(String backend, String step) throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, "--backend", backend, "--firewall-only", A));
+            String before = raw(ns);
+            Snapshot beforeNormalised = snapshot(ns);
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=" + step, "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), "--backend", backend, B);
+            Path paused = dir.resolve("paused");
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(paused) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(paused), "apply never reached step " + step + ": "
+                    + Files.readString(state.resolve("child-" + ns.name + ".out")));
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not die");
+            Files.delete(paused);
+            assertTrue(Files.exists(dir.resolve("journal")), "no journal after a kill at " + step);
+            Run r = dev.netpolc.cli.apply.Apply.STEPS.indexOf(step) % 2 == 0 ? status(ns, A)
+                    : apply(ns, "--backend", backend, "--firewall-only", A);
+            assertOk(r);
+            assertTrue(r.err().contains("did not finish") && r.err().contains("rolled back the interrupted apply"),
+                    r.err());
+            assertTrue(r.out().startsWith("in sync") || r.err().contains(": no changes"), r.out() + r.err());
+            assertTrue(!Files.exists(dir.resolve("journal")), "the journal is still there");
+            assertEquals(beforeNormalised, snapshot(ns));
+            assertEquals(before, raw(ns));
+            assertEquals(List.of(), ns.children(), "container namespaces left");
+        }
+    }
+
+    /** apply --down after a kill: the interrupted apply is rolled back first, then everything goes. */
+    @Test
+    void downAfterAKillRollsBackFirst() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            String before = foreign(ns);
+            assertOk(apply(ns, "--firewall-only", "--layout", "owned", A));
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=links", "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), B);
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(dir.resolve("paused")) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(dir.resolve("paused")), "apply never paused");
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Run dry = apply(ns, "--dry-run", B);
+            assertOk(dry);
+            assertTrue(dry.err().contains("an interrupted apply left its journal"), dry.err());
+            assertTrue(Files.exists(dir.resolve("journal")), "--dry-run must not roll back");
+            Run down = apply(ns, "--down");
+            assertOk(down);
+            assertTrue(down.err().contains("rolled back the interrupted apply"), down.err());
+            assertEquals(before, foreign(ns));
+            assertEquals(List.of(), ns.children());
+            assertTrue(!Files.exists(dir.resolve("journal")));
+            assertTrue(!Files.exists(dir.resolve("record.properties")));
+        }
+    }
+
     @Test
     void confirmWithoutConfirmationRollsBack() {
         try (Kernel.Netns ns = new Kernel.Netns()) {

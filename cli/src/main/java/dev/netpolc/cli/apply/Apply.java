@@ -63,6 +63,17 @@ public final class Apply {
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
 
+    /**
+     * Test hook (system property {@code netpolc.apply.pause}): at the step of that name apply
+     * writes {@code paused} (the step and its pid) to the state directory and sleeps, so that a
+     * test can kill it there. The steps, in order, are {@link #STEPS}.
+     */
+    static final String PAUSE = "netpolc.apply.pause";
+
+    /** Where apply may be paused (and killed): after each of these steps. */
+    public static final List<String> STEPS = List.of("journal", "iptables", "ip6tables", "nftables", "links-removed",
+            "links", "record");
+
     private final Options o;
     private final PrintStream err;
     private final Host host;
@@ -121,6 +132,10 @@ public final class Apply {
             try (StateStore s = a.store) {
                 if (!o.dryRun()) {
                     s.lock();
+                    a.recover("apply");
+                } else if (Journal.read(s.dir()) != null) {
+                    err.println("netpolc: apply: an interrupted apply left its journal in " + s.dir() + "; a real"
+                            + " apply rolls that back first. The plan below is from the namespace as it is now");
                 }
                 return a.run(in, out);
             }
@@ -137,6 +152,7 @@ public final class Apply {
             try (StateStore s = a.store) {
                 if (!o.dryRun()) {
                     s.lock();
+                    a.recover("apply --down");
                 }
                 return a.runDown(out);
             }
@@ -149,7 +165,14 @@ public final class Apply {
     /** {@code netpolc status}. */
     public static int status(Options o, PrintStream out, PrintStream err) {
         try {
-            return new Apply(o, err).runStatus(out);
+            Apply a = new Apply(o, err);
+            try (StateStore s = a.store) {
+                if (Journal.read(s.dir()) != null) {
+                    s.lock();
+                    a.recover("status");
+                }
+                return a.runStatus(out);
+            }
         } catch (ApplyException e) {
             err.println("netpolc: status: " + e.getMessage());
             return FAILED;
@@ -175,6 +198,64 @@ public final class Apply {
         } catch (IOException e) {
             err.println("netpolc: apply --confirmed: cannot write the confirmation: " + e.getMessage());
             return FAILED;
+        }
+    }
+
+    // ---- the journal ----
+
+    /**
+     * Rolls back the transaction of an apply that was killed half way, if its journal is there:
+     * the iptables tables it was writing, netpolc's nftables tables, its links and the record go
+     * back to what the journal holds. The caller holds the lock.
+     */
+    private void recover(String command) throws ApplyException {
+        Journal j = Journal.read(store.dir());
+        if (j == null) {
+            return;
+        }
+        err.println("netpolc: " + command + ": " + j.what + " (process " + j.pid + ", started " + j.time + ") did not"
+                + " finish; rolling " + host.describe() + " back to the state before it, from its journal "
+                + store.file(Journal.FILE));
+        List<String> undone = new ArrayList<>();
+        try {
+            for (var e : j.xtables.entrySet()) {
+                if (restoreSnapshot(e.getKey(), Xtables.parse(e.getValue().save()), e.getValue().written(), true)) {
+                    undone.add(e.getKey() + " tables " + String.join(", ", e.getValue().written()));
+                }
+            }
+            for (var e : j.nft.entrySet()) {
+                String now = Host.has("nft") ? nftTable(e.getKey()) : null;
+                if (!java.util.Objects.equals(now, e.getValue())) {
+                    nftPut(e.getKey(), e.getValue());
+                    undone.add("nftables table inet " + e.getKey());
+                }
+            }
+            if (j.links) {
+                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript);
+                undone.add("links");
+            }
+            store.restoreFiles(j.record);
+        } catch (ApplyException e) {
+            throw new ApplyException("ROLLBACK FAILED of the interrupted " + j.what + ": " + e.getMessage() + "; its"
+                    + " journal stays in " + store.dir() + ", and the next apply, apply --down or status tries again");
+        }
+        Journal.remove(store.dir());
+        err.println("netpolc: " + command + ": rolled back the interrupted " + j.what + " ("
+                + (undone.isEmpty() ? "it had changed nothing yet" : String.join("; ", undone) + " put back") + ")");
+    }
+
+    /** The test hook {@link #PAUSE}: stops here for good when the property names this step. */
+    private void pause(String step) {
+        if (!step.equals(System.getProperty(PAUSE))) {
+            return;
+        }
+        try {
+            Files.writeString(store.file("paused"), step + " " + ProcessHandle.current().pid() + "\n");
+            while (true) {
+                Thread.sleep(60_000);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("pause at " + step + " interrupted", e);
         }
     }
 
@@ -308,8 +389,12 @@ public final class Apply {
         }
         Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
         Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
+        List<String[]> repairs = o.firewallOnly() ? List.of()
+                : Links.repairs(present, declared, Links.wanted(intent.plan()), attrs);
         if (!o.firewallOnly()) {
             plan.addAll(Links.plan(present, declared));
+            repairs.forEach(r -> plan.add(r[0]));
             plan.addAll(sysctlPlan(intent.plan()));
         }
 
@@ -319,9 +404,16 @@ public final class Apply {
         if (o.dryRun()) {
             return OK;
         }
+        String previousLinks = store.applied("applied.iplink");
+        Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
+        journal("apply " + o.policyName(), snap, merged, !o.firewallOnly(), present, attrsBefore, previousLinks);
+        pause("journal");
         try {
-            for (var e : merged.entrySet()) {
-                restore(e.getKey(), snap, e.getValue());
+            for (String tool : List.of("iptables", "ip6tables")) {
+                if (merged.containsKey(tool)) {
+                    restore(tool, snap, merged.get(tool));
+                }
+                pause(tool);
             }
             for (String t : nftRemove) {
                 String before = snap.nft.get(t);
@@ -331,22 +423,23 @@ public final class Apply {
             if (o.firewall() == Firewall.NFTABLES && !lineDiff("", snap.nft.get(intent.nftTable()), nftExpected).isEmpty()) {
                 loadNft(intent, snap.nft.get(intent.nftTable()), nftExpected);
             }
-            // Undoing the links: delete what is marked now and was not before, then run the setup
-            // script of the last apply again, which recreates what this apply deleted.
+            pause("nftables");
             timed("firewall");
-            String previousLinks = store.applied("applied.iplink");
             if (!o.firewallOnly()) {
-                done.add(new Step("links", () -> {
-                    Links.removeStale(host, Links.present(host), present);
-                    if (!previousLinks.isEmpty()) {
-                        Links.setup(host, previousLinks);
-                    }
-                }));
+                // Undoing the links: delete what is marked now and was not before, run the setup
+                // script of the last apply again when that recreates what this apply deleted, and
+                // set the MTU, master and addresses back.
+                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, previousLinks)));
                 // Stale links first: a container that moved to another network gets its interface name back.
                 Links.removeStale(host, present, declared);
+                pause("links-removed");
                 Links.setup(host, intent.links());
+                Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
                 timed("links");
+            } else {
+                pause("links-removed");
             }
+            pause("links");
             Properties r = new Properties();
             r.setProperty("policy", o.policyName());
             r.setProperty("digest", intent.digest());
@@ -387,14 +480,38 @@ public final class Apply {
                 }
             }
             store.write(r, files);
+            pause("record");
         } catch (ApplyException e) {
             rollBack(e.getMessage());
             return FAILED;
         }
+        Journal.remove(store.dir());
         timed("record");
         err.println("netpolc: applied " + o.policyName() + " to " + host.describe() + " (" + plan.size() + " change"
                 + (plan.size() == 1 ? "" : "s") + "; " + timingSummary() + ")");
         return OK;
+    }
+
+    /** Set when a rollback failed: the journal stays, for the next apply to try again. */
+    private boolean keepJournal;
+
+    /** Writes the journal of this transaction before its first change. */
+    private void journal(String what, Snapshot snap, Map<String, Map<String, Table>> merged, boolean links,
+            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks)
+            throws ApplyException {
+        Map<String, Journal.Xt> xt = new LinkedHashMap<>();
+        merged.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables.keySet())));
+        new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
+                links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
+                store.recordFiles()).write(store.dir());
+    }
+
+    /** The attributes of the owned host links in {@code present}. */
+    private static Map<String, Links.Attrs> hostAttrs(Map<String, Links.Owned> present, Map<String, Links.Attrs> attrs) {
+        Map<String, Links.Attrs> out = new LinkedHashMap<>();
+        present.values().stream().filter(l -> !l.netns() && attrs.containsKey(l.name()))
+                .forEach(l -> out.put(l.name(), attrs.get(l.name())));
+        return out;
     }
 
     /** Restores the snapshot of every step done, newest first, and says what failed and what the host holds. */
@@ -414,8 +531,17 @@ public final class Apply {
             err.println("netpolc: apply: restored " + host.describe() + " as it was before ("
                     + String.join("; ", done.stream().map(Step::what).toList()) + " undone)");
         } else {
+            keepJournal = true;
             err.println("netpolc: apply: ROLLBACK FAILED, the namespace may be half changed: " + String.join("; ", failures)
-                    + "; links netpolc created carry its mark and go with the next apply or apply --down");
+                    + "; the journal stays in " + store.dir() + ", and the next apply, apply --down or status tries"
+                    + " to roll back again");
+        }
+        if (!keepJournal) {
+            try {
+                Journal.remove(store.dir());
+            } catch (ApplyException e) {
+                err.println("netpolc: apply: " + e.getMessage());
+            }
         }
     }
 
@@ -429,7 +555,7 @@ public final class Apply {
         }
         Map<String, Table> before = snap.xtables.get(tool);
         String what = tool + " tables " + String.join(", ", tables.keySet());
-        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet());
+        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet(), false);
         done.add(new Step(what, undo));
         Host.Result r = host.run(text, tool + "-restore", "-w", "-c");
         if (!r.ok()) {
@@ -455,15 +581,35 @@ public final class Apply {
         }
     }
 
-    private void restoreSnapshot(String tool, Map<String, Table> before, Set<String> written) throws ApplyException {
+    /**
+     * Puts the tables {@code written} back as {@code before} holds them (a table it does not hold
+     * is deleted, or emptied); with {@code onlyChanged}, only those that differ from it now.
+     * Returns whether anything was written.
+     */
+    private boolean restoreSnapshot(String tool, Map<String, Table> before, Set<String> written, boolean onlyChanged)
+            throws ApplyException {
+        Map<String, Table> current = Map.of();
+        if (onlyChanged) {
+            Host.Result r = host.run(null, tool + "-save");
+            if (!r.ok()) {
+                throw new ApplyException("cannot read the firewall with " + tool + "-save: " + r.reason());
+            }
+            current = Xtables.parse(r.out());
+        }
         List<Table> back = new ArrayList<>();
         List<String> created = new ArrayList<>();
         for (String name : written) {
+            Table now = current.get(name);
             if (before.containsKey(name)) {
-                back.add(before.get(name));
-            } else {
+                if (!onlyChanged || now == null || !Xtables.canonical(now).equals(Xtables.canonical(before.get(name)))) {
+                    back.add(before.get(name));
+                }
+            } else if (!onlyChanged || now != null) {
                 created.add(name);
             }
+        }
+        if (back.isEmpty() && created.isEmpty()) {
+            return false;
         }
         if (!back.isEmpty()) {
             Host.Result r = host.run(Xtables.print(back, true), tool + "-restore", "-w", "-c");
@@ -489,6 +635,7 @@ public final class Apply {
                 throw new ApplyException(tool + " table " + t.name + " differs from the snapshot after restoring it");
             }
         }
+        return true;
     }
 
     private static String emptyTable(String name) {
@@ -632,6 +779,8 @@ public final class Apply {
         if (o.dryRun()) {
             return OK;
         }
+        Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
+        journal("apply --down", snap, merged, !o.firewallOnly(), present, attrsBefore, store.applied("applied.iplink"));
         try {
             for (var e : merged.entrySet()) {
                 restore(e.getKey(), snap, e.getValue());
@@ -643,12 +792,16 @@ public final class Apply {
                     done.add(new Step("nftables table inet " + t + " removed", () -> nftPut(t, before)));
                 }
             }
-            Links.removeStale(host, present, Map.of());
+            if (!o.firewallOnly()) {
+                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"))));
+                Links.removeStale(host, present, Map.of());
+            }
         } catch (ApplyException e) {
             rollBack(e.getMessage());
             return FAILED;
         }
         store.clear();
+        Journal.remove(store.dir());
         err.println("netpolc: took down what netpolc applied to " + host.describe());
         return OK;
     }

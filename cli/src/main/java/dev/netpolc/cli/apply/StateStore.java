@@ -122,11 +122,49 @@ final class StateStore implements AutoCloseable {
         }
     }
 
+    /** The files of the record. */
+    static final String[] RECORD_FILES = {"record.properties", "applied.iptables", "applied.ip6tables",
+            "applied.nftables", "applied.iplink"};
+
+    /** The record's files that exist, name to content (for the journal). */
+    java.util.Map<String, String> recordFiles() throws ApplyException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : RECORD_FILES) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file)) {
+                out.put(name, applied(name));
+            }
+        }
+        return out;
+    }
+
+    /** Puts the record's files back as {@code files} says (name to content; a file not named is deleted), the properties last. */
+    void restoreFiles(java.util.Map<String, String> files) throws ApplyException {
+        try {
+            Files.createDirectories(dir);
+            for (String name : RECORD_FILES) {
+                if (!name.equals("record.properties")) {
+                    if (files.containsKey(name)) {
+                        replace(dir.resolve(name), files.get(name));
+                    } else {
+                        Files.deleteIfExists(dir.resolve(name));
+                    }
+                }
+            }
+            if (files.containsKey("record.properties")) {
+                replace(dir.resolve("record.properties"), files.get("record.properties"));
+            } else {
+                Files.deleteIfExists(dir.resolve("record.properties"));
+            }
+        } catch (IOException e) {
+            throw new ApplyException("cannot put the state record in " + dir + " back: " + e.getMessage());
+        }
+    }
+
     /** Deletes the record and its files (after --down). */
     void clear() throws ApplyException {
         try {
-            for (String name : new String[] {"record.properties", "applied.iptables", "applied.ip6tables",
-                    "applied.nftables", "applied.iplink"}) {
+            for (String name : RECORD_FILES) {
                 Files.deleteIfExists(dir.resolve(name));
             }
         } catch (IOException e) {
