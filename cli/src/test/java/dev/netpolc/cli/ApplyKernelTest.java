@@ -404,6 +404,57 @@ class ApplyKernelTest {
         }
     }
 
+    /** The first link of the namespace whose mark is netpolc:KIND:... */
+    private static String ownedLink(Kernel.Netns ns, String kind) {
+        for (String line : ns.exec(null, "ip", "-o", "link", "show").out().split("\n")) {
+            if (line.contains("    alias netpolc:" + kind + ":")) {
+                return line.split(": ", 3)[1].split("@")[0];
+            }
+        }
+        throw new AssertionError("no link marked netpolc:" + kind + " in " + ns.name);
+    }
+
+    /**
+     * An owned link whose address, MTU or master was changed by hand is put back by apply (the
+     * plan says '~ link'); a foreign link changed the same way is left alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"address", "mtu", "master"})
+    void anOwnedLinkChangedByHandIsPutBack(String what) {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, B));
+            String bridge = ownedLink(ns, "bridge");
+            String veth = ownedLink(ns, "veth");
+            assertTrue(ns.exec(null, "ip", "link", "set", "dev", "brforeign", "mtu", "1400").ok());
+            String before = links(ns, null);
+            String link = switch (what) {
+                case "address" -> bridge;
+                default -> veth;
+            };
+            switch (what) {
+                case "address" -> {
+                    String gw = ns.exec(null, "ip", "-o", "-4", "addr", "show", "dev", bridge).out().split("\\s+")[3];
+                    assertTrue(ns.exec(null, "ip", "addr", "del", gw, "dev", bridge).ok());
+                    assertTrue(ns.exec(null, "ip", "addr", "add", "10.250.0.9/24", "dev", bridge).ok());
+                }
+                case "mtu" -> assertTrue(ns.exec(null, "ip", "link", "set", "dev", veth, "mtu", "1400").ok());
+                default -> assertTrue(ns.exec(null, "ip", "link", "set", "dev", veth, "nomaster").ok());
+            }
+            assertNotEquals(before, links(ns, null));
+            Run st = status(ns, B);
+            assertEquals(1, st.exitCode(), st.out());
+            assertTrue(st.out().contains("~ link " + link + " ("), st.out());
+            Run dry = apply(ns, "--dry-run", B);
+            assertTrue(dry.out().contains("~ link " + link + " ("), dry.out());
+            assertTrue(!dry.out().contains("brforeign"), dry.out());
+            assertOk(apply(ns, B));
+            assertEquals(before, links(ns, null));
+            assertTrue(ns.exec(null, "ip", "-o", "link", "show", "brforeign").out().contains(" mtu 1400 "));
+            assertEquals(0, status(ns, B).exitCode());
+        }
+    }
+
     @Test
     void confirmWithoutConfirmationRollsBack() {
         try (Kernel.Netns ns = new Kernel.Netns()) {

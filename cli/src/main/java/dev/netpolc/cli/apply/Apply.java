@@ -855,7 +855,10 @@ public final class Apply {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {
-            drift.addAll(Links.plan(Links.present(host), Links.declared(intent.plan(), host.containerPrefix())));
+            Map<String, Links.Owned> present = Links.present(host);
+            Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+            drift.addAll(Links.plan(present, declared));
+            Links.repairs(present, declared, Links.wanted(intent.plan()), Links.attrs(host)).forEach(r -> drift.add(r[0]));
             drift.addAll(sysctlPlan(intent.plan()));
         }
         if (drift.isEmpty()) {
