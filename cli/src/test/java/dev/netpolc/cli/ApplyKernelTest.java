@@ -455,6 +455,60 @@ class ApplyKernelTest {
         }
     }
 
+    /** iptables-save, ip6tables-save and nft list ruleset exactly as printed, less iptables-save's dated comments. */
+    private static String firewall(Kernel.Netns ns) {
+        StringBuilder b = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"iptables-save"}, new String[] {"ip6tables-save"},
+                new String[] {"nft", "list", "ruleset"})) {
+            Kernel.Result r = ns.exec(null, cmd);
+            assertTrue(r.ok(), r.err());
+            b.append("== ").append(String.join(" ", cmd)).append('\n').append(r.out().replaceAll("(?m)^#.*\n", ""));
+        }
+        return b.toString();
+    }
+
+    /**
+     * apply A, apply B, apply --down: the firewall is what it was before the first apply. In a
+     * namespace with only a foreign nft table and link, byte for byte (the iptables tables apply
+     * created, nat, mangle and the rest, are deleted again, and filter FORWARD gets its policy
+     * back); with foreign iptables rules too, iptables-save and ip6tables-save byte for byte but
+     * for the built-in chains' packet counters, nft list ruleset up to the order of tables and
+     * chains that iptables-nft-restore changes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables-docker", "iptables-owned", "nftables"})
+    void downLeavesTheFirewallAsBeforeTheFirstApply(String how) {
+        List<String> opts = how.equals("nftables") ? List.of("--backend", "nftables")
+                : List.of("--backend", "iptables", "--layout", how.substring(9));
+        for (boolean foreignRules : List.of(false, true)) {
+            try (Kernel.Netns ns = new Kernel.Netns()) {
+                if (foreignRules) {
+                    foreignState(ns);
+                } else {
+                    assertTrue(ns.exec("table inet foreign {\n chain c {\n  type filter hook forward priority 10; policy accept;\n"
+                            + "  ip saddr 10.97.0.0/16 counter accept\n }\n}\n", "nft", "-f", "-").ok());
+                    assertTrue(ns.exec(null, "ip", "link", "add", "brforeign", "type", "bridge").ok());
+                }
+                String exact = firewall(ns);
+                String normalised = raw(ns);
+                for (String policy : List.of(A, B)) {
+                    List<String> args = new ArrayList<>(opts);
+                    args.add(policy);
+                    assertOk(apply(ns, args.toArray(String[]::new)));
+                }
+                Run down = apply(ns, "--down");
+                assertOk(down);
+                if (foreignRules) {
+                    // The built-in chains' counters counted the packets of the links apply brought up.
+                    assertEquals(normalised, raw(ns));
+                } else {
+                    assertEquals(exact, firewall(ns), down.err());
+                    assertEquals(normalised, raw(ns));
+                }
+            }
+        }
+    }
+
     @Test
     void confirmWithoutConfirmationRollsBack() {
         try (Kernel.Netns ns = new Kernel.Netns()) {

@@ -406,7 +406,8 @@ public final class Apply {
         }
         String previousLinks = store.applied("applied.iplink");
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
-        journal("apply " + o.policyName(), snap, merged, !o.firewallOnly(), present, attrsBefore, previousLinks);
+        journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
+                previousLinks);
         pause("journal");
         try {
             for (String tool : List.of("iptables", "ip6tables")) {
@@ -454,6 +455,22 @@ public final class Apply {
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
+            // What netpolc's first apply found, so that --down can leave the tables as they were.
+            for (String tool : snap.xtables.keySet()) {
+                String had = record != null ? record.getProperty("tables-before." + tool) : null;
+                String fwd = record != null ? record.getProperty("forward-before." + tool) : null;
+                if (record == null) {
+                    had = String.join(",", snap.xtables.get(tool).keySet());
+                    Table f = snap.xtables.get(tool).get("filter");
+                    fwd = f != null && f.chains.containsKey("FORWARD") ? f.chains.get("FORWARD").policy() : "ACCEPT";
+                }
+                if (had != null) {
+                    r.setProperty("tables-before." + tool, had);
+                }
+                if (fwd != null) {
+                    r.setProperty("forward-before." + tool, fwd);
+                }
+            }
             if (o.confirmSeconds() != null) {
                 // Whoever decides first (the wait, or a signal such as the SIGHUP of a dropped SSH
                 // session, which runs the shutdown hook) keeps or rolls back; the other does nothing.
@@ -496,14 +513,40 @@ public final class Apply {
     private boolean keepJournal;
 
     /** Writes the journal of this transaction before its first change. */
-    private void journal(String what, Snapshot snap, Map<String, Map<String, Table>> merged, boolean links,
+    private void journal(String what, Snapshot snap, Map<String, Set<String>> written, boolean links,
             Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks)
             throws ApplyException {
         Map<String, Journal.Xt> xt = new LinkedHashMap<>();
-        merged.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables.keySet())));
+        written.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables)));
         new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
                 links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
                 store.recordFiles()).write(store.dir());
+    }
+
+    /** Per family, the tables a transaction writes ({@code merged}) or deletes ({@code dropped}). */
+    private static Map<String, Set<String>> written(Map<String, Map<String, Table>> merged,
+            Map<String, Set<String>> dropped) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        merged.forEach((tool, tables) -> out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).addAll(tables.keySet()));
+        dropped.forEach((tool, tables) -> out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).addAll(tables));
+        return out;
+    }
+
+    private final Map<String, Boolean> nfTables = new java.util.HashMap<>();
+
+    /** Whether {@code tool} (iptables, ip6tables) is iptables-nft, whose tables nft can delete. */
+    private boolean nfTables(String tool) throws ApplyException {
+        Boolean b = nfTables.get(tool);
+        if (b == null) {
+            b = host.run(null, tool, "-V").out().contains("nf_tables") && Host.has("nft");
+            nfTables.put(tool, b);
+        }
+        return b;
+    }
+
+    /** A table with nothing in it: no rules, no user chains, every built-in chain accepting. */
+    private static boolean empty(Table t) {
+        return t.rules.isEmpty() && t.chains.values().stream().allMatch(c -> c.builtin() && c.policy().equals("ACCEPT"));
     }
 
     /** The attributes of the owned host links in {@code present}. */
@@ -619,8 +662,7 @@ public final class Apply {
         }
         for (String name : created) {
             // A table that did not exist: nf_tables can delete it; legacy can only empty it.
-            Host.Result v = host.run(null, tool, "-V");
-            if (v.out().contains("nf_tables") && Host.has("nft")) {
+            if (nfTables(tool)) {
                 host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
             } else {
                 Table empty = new Table(name);
@@ -768,6 +810,7 @@ public final class Apply {
                 merged.put(tool, own.merge(snap.xtables.get(tool), Map.of(), false));
             }
         }
+        Map<String, Set<String>> dropped = record == null ? Map.of() : leftovers(record, snap, merged, plan);
         for (String t : tables) {
             if (snap.nft.get(t) != null) {
                 plan.add("- nftables: table inet " + t);
@@ -780,10 +823,26 @@ public final class Apply {
             return OK;
         }
         Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
-        journal("apply --down", snap, merged, !o.firewallOnly(), present, attrsBefore, store.applied("applied.iplink"));
+        journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
+                store.applied("applied.iplink"));
         try {
             for (var e : merged.entrySet()) {
-                restore(e.getKey(), snap, e.getValue());
+                Map<String, Table> write = new LinkedHashMap<>(e.getValue());
+                write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
+                if (!write.isEmpty()) {
+                    restore(e.getKey(), snap, write);
+                }
+            }
+            for (var e : dropped.entrySet()) {
+                String tool = e.getKey();
+                for (String name : e.getValue()) {
+                    done.add(new Step(tool + " table " + name + " deleted",
+                            () -> restoreSnapshot(tool, snap.xtables.get(tool), Set.of(name), false)));
+                    Host.Result r = host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
+                    if (!r.ok()) {
+                        throw new ApplyException("cannot delete the " + tool + " table " + name + ": " + r.reason());
+                    }
+                }
             }
             for (String t : tables) {
                 String before = snap.nft.get(t);
@@ -804,6 +863,49 @@ public final class Apply {
         Journal.remove(store.dir());
         err.println("netpolc: took down what netpolc applied to " + host.describe());
         return OK;
+    }
+
+    /**
+     * For --down: sets filter FORWARD back to the policy it had before netpolc's first apply, and
+     * returns, per family, the tables that the first apply created and that --down leaves empty,
+     * which iptables-nft deletes (with a plan line each). iptables-legacy cannot delete a table: its
+     * plan line says the table stays, empty.
+     */
+    private Map<String, Set<String>> leftovers(Properties record, Snapshot snap, Map<String, Map<String, Table>> merged,
+            List<String> plan) throws ApplyException {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String tool : snap.xtables.keySet()) {
+            Map<String, Table> saved = snap.xtables.get(tool);
+            Map<String, Table> after = merged.getOrDefault(tool, Map.of());
+            String fwd = record.getProperty("forward-before." + tool);
+            Table filter = after.get("filter");
+            if (fwd != null && filter != null && filter.chains.containsKey("FORWARD")
+                    && !filter.chains.get("FORWARD").policy().equals(fwd)) {
+                Xtables.Chain c = filter.chains.get("FORWARD");
+                plan.add("~ " + tool + " filter: policy of FORWARD " + c.policy() + " -> " + fwd
+                        + " (as before netpolc's first apply)");
+                filter.chains.put("FORWARD", new Xtables.Chain("FORWARD", fwd, c.counters()));
+            }
+            String had = record.getProperty("tables-before." + tool);
+            if (had == null) {
+                continue;
+            }
+            Set<String> before = new LinkedHashSet<>(List.of(had.split(",")));
+            for (String name : saved.keySet()) {
+                Table t = after.containsKey(name) ? after.get(name) : saved.get(name);
+                if (before.contains(name) || !empty(t)) {
+                    continue;
+                }
+                if (nfTables(tool)) {
+                    out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).add(name);
+                    plan.add("- " + tool + " table " + name + " (netpolc's first apply created it; empty now)");
+                } else if (after.containsKey(name)) {
+                    plan.add("~ " + tool + " table " + name + " emptied (netpolc's first apply created it;"
+                            + " iptables-legacy cannot delete a table, so it stays)");
+                }
+            }
+        }
+        return out;
     }
 
     // ---- status ----
