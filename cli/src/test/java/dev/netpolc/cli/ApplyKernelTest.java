@@ -509,6 +509,47 @@ class ApplyKernelTest {
         }
     }
 
+    /**
+     * A policy with nodes: apply --node node1 builds node1's part, as compile --node node1 does
+     * (its rules, its VXLAN device and its containers, not node2's).
+     */
+    @Test
+    void applyNodeBuildsThatNodesPart() {
+        String policy = "policies/features/overlay-two-hosts.net";
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            // The underlay: eth1 with node1's address (a veth, standing in for a NIC).
+            assertTrue(ns.exec(null, "ip", "link", "add", "eth1", "type", "veth", "peer", "name", "eth1p").ok());
+            assertTrue(ns.exec(null, "ip", "addr", "add", "192.0.2.11/24", "dev", "eth1").ok());
+            assertTrue(ns.exec(null, "ip", "link", "set", "eth1", "up").ok());
+            Run r = apply(ns, policy);
+            assertEquals(3, r.exitCode(), r.err());
+            assertTrue(r.err().contains("--node"), r.err());
+            assertOk(apply(ns, "--node", "node1", policy));
+            Run compiled = Run.netpolc("compile", "-t", "iptables", "--node", "node1", policy);
+            assertOk(compiled);
+            IptablesSave want = IptablesSave.parse(compiled.out());
+            IptablesSave have = IptablesSave.parse(ns.exec(null, "iptables-save").out());
+            for (var t : want.tables().entrySet()) {
+                for (String chain : t.getValue().chains().keySet()) {
+                    assertEquals(t.getValue().rules(chain), have.tables().get(t.getKey()).rules(chain), t.getKey() + " " + chain);
+                }
+            }
+            assertTrue(have.tables().get("nat").rules("DOCKER").stream().anyMatch(x -> x.contains("--dport 8080")),
+                    "node1 publishes web's port");
+            assertTrue(have.tables().get("nat").rules("DOCKER").stream().noneMatch(x -> x.contains("--dport 6379")),
+                    "node2's port is not published here");
+            List<String> children = ns.children().stream().map(c -> c.substring(ns.prefix().length())).toList();
+            assertTrue(children.stream().anyMatch(c -> c.contains("web")) && children.stream().anyMatch(c -> c.contains("api")),
+                    children.toString());
+            assertTrue(children.stream().noneMatch(c -> c.contains("db") || c.contains("cache")), children.toString());
+            assertTrue(ns.exec(null, "ip", "-o", "-d", "link", "show", "type", "vxlan").out().contains("local 192.0.2.11"));
+            Run st = status(ns, policy);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+            assertOk(apply(ns, "--down"));
+            assertEquals(List.of(), ns.children());
+        }
+    }
+
     @Test
     void confirmWithoutConfirmationRollsBack() {
         try (Kernel.Netns ns = new Kernel.Netns()) {

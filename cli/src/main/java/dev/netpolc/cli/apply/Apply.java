@@ -58,7 +58,7 @@ public final class Apply {
      * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
      */
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
-            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix) {}
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix, String node) {}
 
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
@@ -96,20 +96,21 @@ public final class Apply {
      * Renders what {@code firewall} needs (and the links unless {@code firewallOnly}); the rest
      * stays "". The digest covers exactly what was rendered.
      */
-    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly)
+    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly, String node)
             throws ApplyException {
-        if (!policy.nodes().isEmpty()) {
-            throw new ApplyException("the policy declares nodes; apply builds a single host and does not take"
-                    + " policies with nodes yet (compile each node's targets instead)");
+        if (!policy.nodes().isEmpty() && node == null) {
+            List<String> names = policy.nodes().stream().map(dev.netpolc.ir.Node::name).toList();
+            throw new ApplyException("the policy declares nodes (" + String.join(", ", names) + "), each a host of"
+                    + " its own; say which one this host is with --node NAME, for example --node " + names.get(0));
         }
         Layout layout = layoutOption != null ? layoutOption : policy.settings().layout();
-        RenderOptions ro = new RenderOptions(false, null, layout);
+        RenderOptions ro = new RenderOptions(false, node, layout);
         boolean xt = firewall == Firewall.IPTABLES;
         String ipv4 = xt ? new IptablesBackend(Family.IPV4).render(policy, ro) : "";
         String ipv6 = xt ? new IptablesBackend(Family.IPV6).render(policy, ro) : "";
         String nft = xt ? "" : new NftablesBackend().render(policy, ro);
         String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
-        HostPlan plan = HostPlan.of(policy, null, s -> s);
+        HostPlan plan = HostPlan.of(policy, node, s -> s);
         String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
         return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
                 links, plan, digest);
@@ -344,7 +345,7 @@ public final class Apply {
 
     private int run(InputStream in, PrintStream out) throws ApplyException {
         Properties record = store.record();
-        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly());
+        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
         timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
         Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
@@ -455,6 +456,9 @@ public final class Apply {
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
+            if (o.node() != null) {
+                r.setProperty("node", o.node());
+            }
             // What netpolc's first apply found, so that --down can leave the tables as they were.
             for (String tool : snap.xtables.keySet()) {
                 String had = record != null ? record.getProperty("tables-before." + tool) : null;
@@ -789,7 +793,8 @@ public final class Apply {
         if (o.policy() != null) {
             prefixes.add(o.policy().settings().chainPrefix());
             tables.add(o.policy().settings().nftTable());
-            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true);
+            String node = o.node() != null ? o.node() : record == null ? null : record.getProperty("node");
+            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true, node);
             known.add(Xtables.parse(i.ipv4()));
             known.add(Xtables.parse(i.ipv6()));
         }
@@ -929,7 +934,8 @@ public final class Apply {
             layout = Layout.of(record.getProperty("layout"));
         }
         boolean firewallOnly = o.firewallOnly() || record != null && "true".equals(record.getProperty("firewall-only"));
-        Intent intent = intent(o.policy(), firewall, layout, firewallOnly);
+        String node = o.node() != null ? o.node() : record == null ? null : record.getProperty("node");
+        Intent intent = intent(o.policy(), firewall, layout, firewallOnly, node);
         if (record != null && !intent.digest().equals(record.getProperty("digest"))) {
             drift.add("the policy is not what was applied at " + record.getProperty("time") + " (digest "
                     + abbreviate(record.getProperty("digest")) + ", now " + abbreviate(intent.digest()) + ")");
