@@ -110,7 +110,7 @@ public final class Apply {
         String ipv6 = xt ? new IptablesBackend(Family.IPV6).render(policy, ro) : "";
         String nft = xt ? "" : new NftablesBackend().render(policy, ro);
         String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
-        HostPlan plan = HostPlan.of(policy, node, s -> s);
+        HostPlan plan = firewallOnly ? null : HostPlan.of(policy, node, s -> s);
         String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
         return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
                 links, plan, digest);
@@ -388,7 +388,8 @@ public final class Apply {
             plan.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
                     nftExpected));
         }
-        Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+        Map<String, Links.Owned> declared = o.firewallOnly() ? Map.of()
+                : Links.declared(intent.plan(), host.containerPrefix());
         Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
         Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
         List<String[]> repairs = o.firewallOnly() ? List.of()
@@ -407,8 +408,12 @@ public final class Apply {
         }
         String previousLinks = store.applied("applied.iplink");
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
-        journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
-                previousLinks);
+        if (!plan.isEmpty()) {
+            // Nothing to change, nothing to roll back: the firewall is not written and the link
+            // script finds everything there; only the record is rewritten (atomically).
+            journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
+                    previousLinks);
+        }
         pause("journal");
         try {
             for (String tool : List.of("iptables", "ip6tables")) {
@@ -1005,9 +1010,12 @@ public final class Apply {
             p.println("plan: " + what + " on " + host.describe() + ": no changes");
             return;
         }
-        p.println("plan: " + what + " on " + host.describe() + ": " + plan.size() + " change"
-                + (plan.size() == 1 ? "" : "s"));
-        plan.forEach(l -> p.println("  " + l));
+        // One write: a println per line would be one system call per line on an autoflushing stream.
+        StringBuilder b = new StringBuilder("plan: " + what + " on " + host.describe() + ": " + plan.size() + " change"
+                + (plan.size() == 1 ? "" : "s") + System.lineSeparator());
+        plan.forEach(l -> b.append("  ").append(l).append(System.lineSeparator()));
+        p.print(b);
+        p.flush();
     }
 
     /** The lines of {@code before} (null: absent) and {@code after} that differ, as plan lines. */

@@ -1,8 +1,6 @@
 package dev.netpolc.cli.apply;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +31,7 @@ import java.util.Set;
 final class Journal {
 
     static final String FILE = "journal";
+    private static final String MAGIC = "netpolc-journal 1\n";
 
     /** What one family's tables were, and which of them the transaction writes. */
     record Xt(String save, Set<String> written) {}
@@ -69,42 +68,50 @@ final class Journal {
 
     /** Writes the journal: a temporary file, fsync, atomic rename, fsync of the directory. */
     void write(Path dir) throws ApplyException {
-        Properties p = new Properties();
-        p.setProperty("what", what);
-        p.setProperty("pid", Long.toString(pid));
-        p.setProperty("time", time);
-        p.setProperty("families", String.join(",", xtables.keySet()));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("what", what);
+        p.put("pid", Long.toString(pid));
+        p.put("time", time);
+        p.put("families", String.join(",", xtables.keySet()));
         xtables.forEach((tool, x) -> {
-            p.setProperty("save." + tool, x.save());
-            p.setProperty("written." + tool, String.join(",", x.written()));
+            p.put("save." + tool, x.save());
+            p.put("written." + tool, String.join(",", x.written()));
         });
-        p.setProperty("nft-tables", String.join(",", nft.keySet()));
+        p.put("nft-tables", String.join(",", nft.keySet()));
         nft.forEach((t, listing) -> {
             if (listing != null) {
-                p.setProperty("nft." + t, listing);
+                p.put("nft." + t, listing);
             }
         });
-        p.setProperty("links", Boolean.toString(links));
+        p.put("links", Boolean.toString(links));
         StringBuilder l = new StringBuilder();
         linksBefore.values().forEach(o -> l.append(o.mark()).append('\t').append(o.name()).append('\t')
                 .append(o.netns()).append('\n'));
-        p.setProperty("links.before", l.toString());
+        p.put("links.before", l.toString());
         StringBuilder a = new StringBuilder();
         attrsBefore.forEach((name, x) -> a.append(name).append('\t').append(x.mtu()).append('\t')
                 .append(x.master() == null ? "-" : x.master()).append('\t').append(String.join(" ", x.addresses()))
                 .append('\n'));
-        p.setProperty("links.attrs", a.toString());
-        p.setProperty("links.script", linkScript);
-        p.setProperty("record-files", String.join(",", record.keySet()));
-        record.forEach((name, text) -> p.setProperty("record." + name, text));
-        StringWriter w = new StringWriter();
+        p.put("links.attrs", a.toString());
+        p.put("links.script", linkScript);
+        p.put("record-files", String.join(",", record.keySet()));
+        record.forEach((name, text) -> p.put("record." + name, text));
+        // KEY BYTES, a newline, then the value's BYTES bytes of UTF-8 and a newline: the snapshots
+        // are written as they are, without the escaping of a properties file.
+        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        w.writeBytes(MAGIC.getBytes(StandardCharsets.UTF_8));
+        p.forEach((k, v) -> {
+            byte[] value = v.getBytes(StandardCharsets.UTF_8);
+            w.writeBytes((k + " " + value.length + "\n").getBytes(StandardCharsets.UTF_8));
+            w.writeBytes(value);
+            w.write('\n');
+        });
         try {
-            p.store(w, "netpolc: the state before an apply that has not finished; see docs/apply.md");
             Files.createDirectories(dir);
             Path tmp = dir.resolve(FILE + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(w.toString().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer b = ByteBuffer.wrap(w.toByteArray());
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
@@ -125,9 +132,27 @@ final class Journal {
             return null;
         }
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            byte[] magic = MAGIC.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < magic.length || !new String(bytes, 0, magic.length, StandardCharsets.UTF_8).equals(MAGIC)) {
+                throw new IOException("not a netpolc journal (it does not start with '" + MAGIC.strip() + "')");
+            }
+            int at = magic.length;
+            while (at < bytes.length) {
+                int nl = at;
+                while (nl < bytes.length && bytes[nl] != '\n') {
+                    nl++;
+                }
+                String[] header = new String(bytes, at, nl - at, StandardCharsets.UTF_8).split(" ");
+                int length = Integer.parseInt(header[1]);
+                if (header.length != 2 || nl + 1 + length > bytes.length) {
+                    throw new IOException("it is cut short (the apply that wrote it did not finish writing it)");
+                }
+                p.setProperty(header[0], new String(bytes, nl + 1, length, StandardCharsets.UTF_8));
+                at = nl + 1 + length + 1;
+            }
+        } catch (IOException | RuntimeException e) {
             throw new ApplyException("cannot read the transaction journal " + file + ": " + e.getMessage());
         }
         Map<String, Xt> xt = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package dev.netpolc.cli.apply;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -111,12 +110,7 @@ final class StateStore implements AutoCloseable {
             for (var e : files.entrySet()) {
                 replace(dir.resolve(e.getKey()), e.getValue());
             }
-            Path tmp = dir.resolve("record.properties.tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                record.store(w, "netpolc apply state record");
-            }
-            Files.move(tmp, dir.resolve("record.properties"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            replace(dir.resolve("record.properties"), text(record));
         } catch (IOException e) {
             throw new ApplyException("cannot write the state record in " + dir + ": " + e.getMessage());
         }
@@ -170,6 +164,36 @@ final class StateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new ApplyException("cannot delete the state record in " + dir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The record in the properties format, keys sorted, without the date line of
+     * {@link Properties#store} (whose time zone set-up alone costs a cold JVM tens of milliseconds).
+     */
+    static String text(Properties record) {
+        StringBuilder b = new StringBuilder("# netpolc apply state record\n");
+        for (String key : new java.util.TreeSet<>(record.stringPropertyNames())) {
+            b.append(escape(key, true)).append('=').append(escape(record.getProperty(key), false)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String escape(String s, boolean key) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\f' -> b.append("\\f");
+                case '=', ':', '#', '!' -> b.append(key || k == 0 ? "\\" : "").append(c);
+                case ' ' -> b.append(key || k == 0 ? "\\ " : " ");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     Path file(String name) {
