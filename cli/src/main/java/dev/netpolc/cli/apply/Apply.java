@@ -394,10 +394,13 @@ public final class Apply {
         Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
         List<String[]> repairs = o.firewallOnly() ? List.of()
                 : Links.repairs(present, declared, Links.wanted(intent.plan()), attrs);
+        boolean linkChanges = false;
         if (!o.firewallOnly()) {
+            int before = plan.size();
             plan.addAll(Links.plan(present, declared));
             repairs.forEach(r -> plan.add(r[0]));
             plan.addAll(sysctlPlan(intent.plan()));
+            linkChanges = plan.size() > before;
         }
 
         timed("plan");
@@ -432,7 +435,7 @@ public final class Apply {
             }
             pause("nftables");
             timed("firewall");
-            if (!o.firewallOnly()) {
+            if (linkChanges) {
                 // Undoing the links: delete what is marked now and was not before, run the setup
                 // script of the last apply again when that recreates what this apply deleted, and
                 // set the MTU, master and addresses back.
@@ -444,6 +447,8 @@ public final class Apply {
                 Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
                 timed("links");
             } else {
+                // Nothing of the links to change (the plan compared every owned link, namespace and
+                // sysctl): the setup script, which reads every container namespace, is not run.
                 pause("links-removed");
             }
             pause("links");

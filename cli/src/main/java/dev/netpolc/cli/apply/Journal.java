@@ -91,7 +91,7 @@ final class Journal {
         StringBuilder a = new StringBuilder();
         attrsBefore.forEach((name, x) -> a.append(name).append('\t').append(x.mtu()).append('\t')
                 .append(x.master() == null ? "-" : x.master()).append('\t').append(String.join(" ", x.addresses()))
-                .append('\n'));
+                .append('\t').append(x.up()).append('\n'));
         p.put("links.attrs", a.toString());
         p.put("links.script", linkScript);
         p.put("record-files", String.join(",", record.keySet()));
@@ -173,9 +173,9 @@ final class Journal {
         Map<String, Links.Attrs> attrs = new LinkedHashMap<>();
         for (String line : p.getProperty("links.attrs", "").split("\n")) {
             String[] f = line.split("\t", -1);
-            if (f.length == 4) {
+            if (f.length == 5) {
                 attrs.put(f[0], new Links.Attrs(Integer.parseInt(f[1]), f[2].equals("-") ? null : f[2],
-                        f[3].isEmpty() ? List.of() : List.of(f[3].split(" "))));
+                        f[3].isEmpty() ? List.of() : List.of(f[3].split(" ")), Boolean.parseBoolean(f[4])));
             }
         }
         Map<String, String> record = new LinkedHashMap<>();

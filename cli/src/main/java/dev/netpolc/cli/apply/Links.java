@@ -40,9 +40,10 @@ final class Links {
 
     /**
      * What apply keeps of a host link besides its existence: its MTU, the bridge it is a port of
-     * (null: none) and its addresses of global scope (sorted; link-local ones are the kernel's).
+     * (null: none), its addresses of global scope (sorted; link-local ones are the kernel's) and
+     * whether it is administratively up.
      */
-    record Attrs(int mtu, String master, List<String> addresses) {}
+    record Attrs(int mtu, String master, List<String> addresses, boolean up) {}
 
     /** What the policy says of an owned host link; a null MTU is not checked. */
     record Want(Integer mtu, String master, List<String> addresses, java.util.Set<String> ipv6) {}
@@ -111,8 +112,11 @@ final class Links {
             Matcher master = MASTER.matcher(line);
             List<String> a = new ArrayList<>(byName.getOrDefault(name, List.of()));
             a.sort(null);
+            int lt = line.indexOf('<');
+            int gt = line.indexOf('>', lt + 1);
+            boolean up = lt >= 0 && gt > lt && List.of(line.substring(lt + 1, gt).split(",")).contains("UP");
             out.put(name, new Attrs(mtu.find() ? Integer.parseInt(mtu.group(1)) : 0, master.find() ? master.group(1) : null,
-                    List.copyOf(a)));
+                    List.copyOf(a), up));
         }
         return out;
     }
@@ -155,6 +159,9 @@ final class Links {
                     out.add(new String[] {where + "address " + x + " added",
                             "addr replace " + x + " dev " + n + (w.ipv6().contains(x) ? " nodad" : "")});
                 }
+            }
+            if (!a.up()) {
+                out.add(new String[] {where + "down -> up", "link set dev " + n + " up"});
             }
         });
         return out;
@@ -201,6 +208,9 @@ final class Links {
             if (!java.util.Objects.equals(a.master(), was.master())) {
                 lines.add("link set dev " + name + (was.master() == null ? " nomaster" : " master " + was.master()));
             }
+            if (a.up() != was.up()) {
+                lines.add("link set dev " + name + (was.up() ? " up" : " down"));
+            }
             a.addresses().stream().filter(x -> !was.addresses().contains(x))
                     .forEach(x -> lines.add("addr del " + x + " dev " + name));
             was.addresses().stream().filter(x -> !a.addresses().contains(x))
@@ -231,6 +241,11 @@ final class Links {
 
     /** What the host has: marked links, and marked namespaces whose names start with the prefix. */
     static Map<String, Owned> present(Host host) throws ApplyException {
+        return present(host, true);
+    }
+
+    /** The marked links, and with {@code namespaces} the marked namespaces too. */
+    static Map<String, Owned> present(Host host, boolean namespaces) throws ApplyException {
         Map<String, Owned> out = new LinkedHashMap<>();
         Host.Result links = host.run(null, "ip", "-o", "link", "show");
         if (!links.ok()) {
@@ -241,6 +256,9 @@ final class Links {
             if (o != null) {
                 out.put(o.mark(), o);
             }
+        }
+        if (!namespaces) {
+            return out;
         }
         Host.Result list = host.run(null, "ip", "netns", "list");
         List<String> candidates = new ArrayList<>(List.of("sh", "-c",
@@ -319,22 +337,28 @@ final class Links {
                 stale.add(o);
             }
         });
-        for (Owned o : stale) {
-            if (o.netns()) {
-                Host.Result r = host.run(null, "ip", "netns", "del", o.name());
-                if (!r.ok()) {
-                    throw new ApplyException("cannot delete namespace " + o.name() + ": " + r.reason());
-                }
+        // One 'ip -batch' for the namespaces and one for the links, rather than a process each.
+        List<String> namespaces = new ArrayList<>();
+        stale.stream().filter(Owned::netns).forEach(o -> namespaces.add("netns del " + o.name()));
+        if (!namespaces.isEmpty()) {
+            Host.Result r = host.run(String.join("\n", namespaces) + "\n", "ip", "-force", "-batch", "-");
+            if (!r.ok()) {
+                throw new ApplyException("cannot delete the namespaces " + String.join(", ",
+                        stale.stream().filter(Owned::netns).map(Owned::name).toList()) + ": " + r.reason());
             }
         }
+        List<String> links = new ArrayList<>();
         for (String kind : KINDS) {
+            stale.stream().filter(o -> !o.netns() && o.kind().equals(kind)).forEach(o -> links.add("link del " + o.name()));
+        }
+        if (!links.isEmpty()) {
+            // -force goes on after an error: a veth goes with its peer's namespace, and already gone
+            // is what was wanted. What is still there afterwards is the failure.
+            Host.Result r = host.run(String.join("\n", links) + "\n", "ip", "-force", "-batch", "-");
+            Map<String, Owned> left = present(host, false);
             for (Owned o : stale) {
-                if (!o.netns() && o.kind().equals(kind)) {
-                    Host.Result r = host.run(null, "ip", "link", "del", o.name());
-                    // A veth goes with its peer's namespace: already gone is what was wanted.
-                    if (!r.ok() && !r.err().contains("Cannot find device")) {
-                        throw new ApplyException("cannot delete " + o.describe() + ": " + r.reason());
-                    }
+                if (!o.netns() && left.containsKey(o.mark()) && left.get(o.mark()).name().equals(o.name())) {
+                    throw new ApplyException("cannot delete " + o.describe() + ": " + r.reason());
                 }
             }
         }
