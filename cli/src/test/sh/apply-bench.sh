@@ -64,7 +64,7 @@ measure() {
     cpu=$(echo "$2 + $3" | bc | sed 's/^\./0./')
     echo "$label: $1 s wall, $cpu s CPU"
     if [ -n "$MARKDOWN" ]; then
-        printf '| %s | %s s | %s s |\n' "$(echo "$label" | sed 's/|/\\|/g')" "$1" "$cpu" >> "$MARKDOWN.tmp"
+        printf '| %s | %s s | %s s |\n' "$(echo "$label" | sed 's/|/\\|/g; s/^  /\&nbsp;\&nbsp;/')" "$1" "$cpu" >> "$MARKDOWN.tmp"
     fi
 }
 # steps: netpolc's own summary of an apply (the last line on its standard error, in $TMP/err).
