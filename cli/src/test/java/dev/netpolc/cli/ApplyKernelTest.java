@@ -373,6 +373,45 @@ class ApplyKernelTest {
         }
     }
 
+    /**
+     * kill -9 of an apply --confirm while it waits: status leaves the journal of the live apply
+     * alone (it holds the lock), and once the apply is dead, rolls the unconfirmed state back. A's
+     * links, which B's apply deleted, are recreated by A's setup script: the same names, marks,
+     * addresses, masters and MTUs, but new interface indexes and MAC addresses, so the links are
+     * compared by name and mark and the firewall byte for byte.
+     */
+    @Test
+    void aKilledApplyWaitingForConfirmationIsRolledBack() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, A));
+            String before = raw(ns).split("== ip -d link")[0];
+            TreeSet<String> links = linkNames(ns);
+            List<String> children = ns.children();
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=none", "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), "--confirm", "120", B);
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(dir.resolve("pending")) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(dir.resolve("pending")), "apply --confirm never waited");
+            Run busy = status(ns, A);
+            assertEquals(3, busy.exitCode(), busy.out() + busy.err());
+            assertTrue(busy.err().contains("another netpolc apply is running"), busy.err());
+            assertTrue(Files.exists(dir.resolve("journal")));
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+            assertTrue(st.err().contains("rolled back the interrupted apply"), st.err());
+            assertEquals(before, raw(ns).split("== ip -d link")[0]);
+            assertEquals(links, linkNames(ns));
+            assertEquals(children, ns.children());
+            assertTrue(!Files.exists(dir.resolve("journal")));
+        }
+    }
+
     /** apply --down after a kill: the interrupted apply is rolled back first, then everything goes. */
     @Test
     void downAfterAKillRollsBackFirst() throws Exception {
