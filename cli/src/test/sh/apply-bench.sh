@@ -6,10 +6,38 @@
 #   3. the same rules one 'iptables -w' process per rule, as tools that add rules one by one do;
 #   4. nft -f of the compiled nftables table, and netpolc apply --backend nftables --firewall-only;
 #   5. netpolc apply with links (bridges, veth pairs, container namespaces) and a second apply.
-# Run as root from the repository: sh cli/src/test/sh/apply-bench.sh [N]. Never touches the
+# Run as root from the repository: sh cli/src/test/sh/apply-bench.sh [--markdown FILE] [N].
+# With --markdown FILE, the results are also written to FILE as markdown table rows
+# (| what | wall | CPU |, with a header), for bench/run.sh to include. Never touches the
 # namespace it is started in.
 set -eu
+MARKDOWN=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --markdown)
+        [ $# -ge 2 ] || { echo "apply-bench.sh: --markdown needs a FILE" >&2; exit 2; }
+        MARKDOWN=$2
+        shift 2
+        ;;
+    --markdown=*)
+        MARKDOWN=${1#--markdown=}
+        shift
+        ;;
+    -*)
+        echo "apply-bench.sh: unknown option $1 (usage: apply-bench.sh [--markdown FILE] [N])" >&2
+        exit 2
+        ;;
+    *) break ;;
+    esac
+done
 N=${1:-1000}
+case $N in
+'' | *[!0-9]*) echo "apply-bench.sh: N must be a number of networks, not '$N'" >&2; exit 2 ;;
+esac
+if [ -n "$MARKDOWN" ]; then
+    case $MARKDOWN in /*) ;; *) MARKDOWN="$(pwd)/$MARKDOWN" ;; esac
+    : > "$MARKDOWN.tmp"
+fi
 NETPOLC="$(pwd)/netpolc"
 TMP=$(mktemp -d)
 RUN=nb$$
@@ -33,10 +61,20 @@ measure() {
     shift
     /usr/bin/time -f "%e %U %S" -o "$TMP/time" "$@"
     set -- $(cat "$TMP/time")
-    echo "$label: $1 s wall, $(echo "$2 + $3" | bc) s CPU"
+    cpu=$(echo "$2 + $3" | bc | sed 's/^\./0./')
+    echo "$label: $1 s wall, $cpu s CPU"
+    if [ -n "$MARKDOWN" ]; then
+        printf '| %s | %s s | %s s |\n' "$(echo "$label" | sed 's/|/\\|/g; s/^  /\&nbsp;\&nbsp;/')" "$1" "$cpu" >> "$MARKDOWN.tmp"
+    fi
 }
 # steps: netpolc's own summary of an apply (the last line on its standard error, in $TMP/err).
-steps() { echo "    $(tail -n 1 "$TMP/err" | sed 's/.*changes*; //; s/)$//')"; }
+steps() {
+    s=$(tail -n 1 "$TMP/err" | sed 's/.*changes*; //; s/)$//')
+    echo "    $s"
+    if [ -n "$MARKDOWN" ]; then
+        printf '| &nbsp;&nbsp;of which: %s | | |\n' "$s" >> "$MARKDOWN.tmp"
+    fi
+}
 
 i=0
 {
@@ -83,3 +121,13 @@ steps
 measure "  the same again (no changes)" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" "$TMP/policy.net" 2> "$TMP/err"
 steps
 measure "  apply --down" $NETPOLC apply --netns "$RUN-links" --state-dir "$TMP/state" --down 2> "$TMP/err"
+
+if [ -n "$MARKDOWN" ]; then
+    {
+        echo "| what ($N networks, load average $(cut -d' ' -f1-3 /proc/loadavg)) | wall | CPU |"
+        echo "|------|-----:|----:|"
+        cat "$MARKDOWN.tmp"
+    } > "$MARKDOWN"
+    rm -f "$MARKDOWN.tmp"
+    echo "apply-bench.sh: results written to $MARKDOWN"
+fi

@@ -41,8 +41,8 @@ final class ApplyCommand implements Command {
 
     @Override
     public String synopsis() {
-        return status ? "status [--netns NAME] [--backend iptables|nftables] [--firewall-only] POLICY"
-                : "apply [--backend iptables|nftables] [--layout docker|owned] [--netns NAME] [--dry-run]"
+        return status ? "status [--netns NAME] [--node NODE] [--backend iptables|nftables] [--firewall-only] POLICY"
+                : "apply [--backend iptables|nftables] [--layout docker|owned] [--netns NAME] [--node NODE] [--dry-run]"
                         + " [--firewall-only] [--confirm SECONDS] POLICY | apply --down [POLICY] | apply --confirmed";
     }
 
@@ -68,6 +68,8 @@ final class ApplyCommand implements Command {
                 .desc("work in network namespace NAME (/run/netns/NAME) instead of this host's").get());
         o.addOption(Option.builder("P").longOpt("netns-prefix").hasArg().argName("PREFIX")
                 .desc("the prefix of container namespace names (default: NAME- with --netns, else none)").get());
+        o.addOption(Option.builder("o").longOpt("node").hasArg().argName("NODE")
+                .desc("the node of a policy with nodes that this host is (as compile --node)").get());
         o.addOption(Option.builder("f").longOpt("firewall-only")
                 .desc("the firewall alone: no links, no sysctls (for a host whose links Docker still builds)").get());
         o.addOption(Option.builder("s").longOpt("state-dir").hasArg().argName("DIR")
@@ -137,7 +139,7 @@ final class ApplyCommand implements Command {
         String netns = line.getOptionValue("netns");
         if (confirmed) {
             return Apply.confirmed(new Apply.Options(null, null, null, null, netns, false, null, state, false,
-                    line.getOptionValue("netns-prefix")), io.out(),
+                    line.getOptionValue("netns-prefix"), null), io.out(),
                     io.err());
         }
         Policy policy = null;
@@ -149,10 +151,15 @@ final class ApplyCommand implements Command {
             }
             policy = loaded.policy();
         }
+        String node = line.getOptionValue("node");
+        if (node != null && (policy == null || policy.node(node).isEmpty())) {
+            throw new UsageException(me + ": " + (policy == null ? "--node " + node + " needs the POLICY"
+                    : CompileCommand.unknownNode(node, policy)));
+        }
         Apply.Options options = new Apply.Options(argument == null ? null : PolicyInput.display(argument), policy,
                 firewall == null && !status ? Apply.Firewall.IPTABLES : firewall, layout, netns,
                 line.hasOption("dry-run"), confirm, state, line.hasOption("firewall-only"),
-                line.getOptionValue("netns-prefix"));
+                line.getOptionValue("netns-prefix"), node);
         if (status) {
             return Apply.status(options, io.out(), io.err());
         }

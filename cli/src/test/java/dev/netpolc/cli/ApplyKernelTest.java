@@ -289,6 +289,314 @@ class ApplyKernelTest {
         }
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> killPoints() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (String backend : List.of("iptables", "nftables")) {
+            for (String step : dev.netpolc.cli.apply.Apply.STEPS) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(backend, step));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The firewall and links of a namespace as the tools print them, for byte-for-byte comparison:
+     * iptables-save and ip6tables-save without their dated comment lines and with the built-in
+     * chains' packet counters zeroed (the links an apply brings up send packets of their own, which
+     * the kernel counts; a rollback does not falsify them), nft list ruleset with its tables and
+     * chains sorted (iptables-nft-restore recreates the tables it restores, at the end of the
+     * listing, with their chains in iptables-save's order; see docs/apply.md), and 'ip -d link' and
+     * 'ip addr' without the bridge timers (which count time, not state).
+     */
+    private static String raw(Kernel.Netns ns) {
+        StringBuilder b = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"iptables-save"}, new String[] {"ip6tables-save"},
+                new String[] {"nft", "-s", "list", "ruleset"}, new String[] {"ip", "-d", "link", "show"},
+                new String[] {"ip", "addr", "show"})) {
+            Kernel.Result r = ns.exec(null, cmd);
+            assertTrue(r.ok(), r.err());
+            b.append("== ").append(String.join(" ", cmd)).append('\n');
+            String text = r.out().replaceAll("(?m)^#.*\n", "").replaceAll("(?m)^(:[A-Z]+ [A-Z]+) \\[\\d+:\\d+\\]$", "$1 [0:0]")
+                    .replaceAll("[a-z_]*timer\\s+[0-9.]+", "");
+            b.append(cmd[0].equals("nft") ? tables(text) : text);
+        }
+        return b.toString();
+    }
+
+    /** A netpolc in a JVM of its own, so that a signal ends it and not the test. */
+    private Process child(Kernel.Netns ns, String property, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                property, "-cp", System.getProperty("java.class.path"), "dev.netpolc.cli.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(Repo.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(state.resolve("child-" + ns.name + ".out").toFile()).start();
+    }
+
+    /**
+     * kill -9 at every step of an apply (the firewall of an earlier apply, foreign rules, tables and a
+     * link there before): the next command finds the journal, rolls the namespace back, and the
+     * firewall and links are byte for byte what they were. The next command is status or apply,
+     * in turn.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("killPoints")
+    void aKillAtAnyStepIsRolledBackByTheNextCommand(String backend, String step) throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, "--backend", backend, "--firewall-only", A));
+            String before = raw(ns);
+            Snapshot beforeNormalised = snapshot(ns);
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=" + step, "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), "--backend", backend, B);
+            Path paused = dir.resolve("paused");
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(paused) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(paused), "apply never reached step " + step + ": "
+                    + Files.readString(state.resolve("child-" + ns.name + ".out")));
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not die");
+            Files.delete(paused);
+            assertTrue(Files.exists(dir.resolve("journal")), "no journal after a kill at " + step);
+            Run r = dev.netpolc.cli.apply.Apply.STEPS.indexOf(step) % 2 == 0 ? status(ns, A)
+                    : apply(ns, "--backend", backend, "--firewall-only", A);
+            assertOk(r);
+            assertTrue(r.err().contains("did not finish") && r.err().contains("rolled back the interrupted apply"),
+                    r.err());
+            assertTrue(r.out().startsWith("in sync") || r.err().contains(": no changes"), r.out() + r.err());
+            assertTrue(!Files.exists(dir.resolve("journal")), "the journal is still there");
+            assertEquals(beforeNormalised, snapshot(ns));
+            assertEquals(before, raw(ns));
+            assertEquals(List.of(), ns.children(), "container namespaces left");
+        }
+    }
+
+    /**
+     * kill -9 of an apply --confirm while it waits: status leaves the journal of the live apply
+     * alone (it holds the lock), and once the apply is dead, rolls the unconfirmed state back. A's
+     * links, which B's apply deleted, are recreated by A's setup script: the same names, marks,
+     * addresses, masters and MTUs, but new interface indexes and MAC addresses, so the links are
+     * compared by name and mark and the firewall byte for byte.
+     */
+    @Test
+    void aKilledApplyWaitingForConfirmationIsRolledBack() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, A));
+            String before = raw(ns).split("== ip -d link")[0];
+            TreeSet<String> links = linkNames(ns);
+            List<String> children = ns.children();
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=none", "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), "--confirm", "120", B);
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(dir.resolve("pending")) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(dir.resolve("pending")), "apply --confirm never waited");
+            Run busy = status(ns, A);
+            assertEquals(3, busy.exitCode(), busy.out() + busy.err());
+            assertTrue(busy.err().contains("another netpolc apply is running"), busy.err());
+            assertTrue(Files.exists(dir.resolve("journal")));
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+            assertTrue(st.err().contains("rolled back the interrupted apply"), st.err());
+            assertEquals(before, raw(ns).split("== ip -d link")[0]);
+            assertEquals(links, linkNames(ns));
+            assertEquals(children, ns.children());
+            assertTrue(!Files.exists(dir.resolve("journal")));
+        }
+    }
+
+    /** apply --down after a kill: the interrupted apply is rolled back first, then everything goes. */
+    @Test
+    void downAfterAKillRollsBackFirst() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            String before = foreign(ns);
+            assertOk(apply(ns, "--firewall-only", "--layout", "owned", A));
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=links", "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), B);
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(dir.resolve("paused")) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(dir.resolve("paused")), "apply never paused");
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Run dry = apply(ns, "--dry-run", B);
+            assertOk(dry);
+            assertTrue(dry.err().contains("an interrupted apply left its journal"), dry.err());
+            assertTrue(Files.exists(dir.resolve("journal")), "--dry-run must not roll back");
+            Run down = apply(ns, "--down");
+            assertOk(down);
+            assertTrue(down.err().contains("rolled back the interrupted apply"), down.err());
+            assertEquals(before, foreign(ns));
+            assertEquals(List.of(), ns.children());
+            assertTrue(!Files.exists(dir.resolve("journal")));
+            assertTrue(!Files.exists(dir.resolve("record.properties")));
+        }
+    }
+
+    /** The first link of the namespace whose mark is netpolc:KIND:... */
+    private static String ownedLink(Kernel.Netns ns, String kind) {
+        for (String line : ns.exec(null, "ip", "-o", "link", "show").out().split("\n")) {
+            if (line.contains("    alias netpolc:" + kind + ":")) {
+                return line.split(": ", 3)[1].split("@")[0];
+            }
+        }
+        throw new AssertionError("no link marked netpolc:" + kind + " in " + ns.name);
+    }
+
+    /**
+     * An owned link whose address, MTU or master was changed by hand is put back by apply (the
+     * plan says '~ link'); a foreign link changed the same way is left alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"address", "mtu", "master", "down"})
+    void anOwnedLinkChangedByHandIsPutBack(String what) {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            foreignState(ns);
+            assertOk(apply(ns, B));
+            String bridge = ownedLink(ns, "bridge");
+            String veth = ownedLink(ns, "veth");
+            assertTrue(ns.exec(null, "ip", "link", "set", "dev", "brforeign", "mtu", "1400").ok());
+            String before = links(ns, null);
+            String link = switch (what) {
+                case "address", "down" -> bridge;
+                default -> veth;
+            };
+            switch (what) {
+                case "address" -> {
+                    String gw = ns.exec(null, "ip", "-o", "-4", "addr", "show", "dev", bridge).out().split("\\s+")[3];
+                    assertTrue(ns.exec(null, "ip", "addr", "del", gw, "dev", bridge).ok());
+                    assertTrue(ns.exec(null, "ip", "addr", "add", "10.250.0.9/24", "dev", bridge).ok());
+                }
+                case "mtu" -> assertTrue(ns.exec(null, "ip", "link", "set", "dev", veth, "mtu", "1400").ok());
+                case "down" -> assertTrue(ns.exec(null, "ip", "link", "set", "dev", bridge, "down").ok());
+                default -> assertTrue(ns.exec(null, "ip", "link", "set", "dev", veth, "nomaster").ok());
+            }
+            assertNotEquals(before, links(ns, null));
+            Run st = status(ns, B);
+            assertEquals(1, st.exitCode(), st.out());
+            assertTrue(st.out().contains("~ link " + link + " ("), st.out());
+            Run dry = apply(ns, "--dry-run", B);
+            assertTrue(dry.out().contains("~ link " + link + " ("), dry.out());
+            assertTrue(!dry.out().contains("brforeign"), dry.out());
+            assertOk(apply(ns, B));
+            if (what.equals("down")) {
+                // Down and up again, the bridge gets a new IPv6 link-local address (the kernel's, from
+                // the MAC address it picks again); everything else is as it was.
+                String linkLocal = "(?m)^.*inet6 fe80:.*scope link.*$";
+                assertEquals(before.replaceAll(linkLocal, ""), links(ns, null).replaceAll(linkLocal, ""));
+            } else {
+                assertEquals(before, links(ns, null));
+            }
+            assertTrue(ns.exec(null, "ip", "-o", "link", "show", "brforeign").out().contains(" mtu 1400 "));
+            assertEquals(0, status(ns, B).exitCode());
+        }
+    }
+
+    /** iptables-save, ip6tables-save and nft list ruleset exactly as printed, less iptables-save's dated comments. */
+    private static String firewall(Kernel.Netns ns) {
+        StringBuilder b = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"iptables-save"}, new String[] {"ip6tables-save"},
+                new String[] {"nft", "list", "ruleset"})) {
+            Kernel.Result r = ns.exec(null, cmd);
+            assertTrue(r.ok(), r.err());
+            b.append("== ").append(String.join(" ", cmd)).append('\n').append(r.out().replaceAll("(?m)^#.*\n", ""));
+        }
+        return b.toString();
+    }
+
+    /**
+     * apply A, apply B, apply --down: the firewall is what it was before the first apply. In a
+     * namespace with only a foreign nft table and link, byte for byte (the iptables tables apply
+     * created, nat, mangle and the rest, are deleted again, and filter FORWARD gets its policy
+     * back); with foreign iptables rules too, iptables-save and ip6tables-save byte for byte but
+     * for the built-in chains' packet counters, nft list ruleset up to the order of tables and
+     * chains that iptables-nft-restore changes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables-docker", "iptables-owned", "nftables"})
+    void downLeavesTheFirewallAsBeforeTheFirstApply(String how) {
+        List<String> opts = how.equals("nftables") ? List.of("--backend", "nftables")
+                : List.of("--backend", "iptables", "--layout", how.substring(9));
+        for (boolean foreignRules : List.of(false, true)) {
+            try (Kernel.Netns ns = new Kernel.Netns()) {
+                if (foreignRules) {
+                    foreignState(ns);
+                } else {
+                    assertTrue(ns.exec("table inet foreign {\n chain c {\n  type filter hook forward priority 10; policy accept;\n"
+                            + "  ip saddr 10.97.0.0/16 counter accept\n }\n}\n", "nft", "-f", "-").ok());
+                    assertTrue(ns.exec(null, "ip", "link", "add", "brforeign", "type", "bridge").ok());
+                }
+                String exact = firewall(ns);
+                String normalised = raw(ns);
+                for (String policy : List.of(A, B)) {
+                    List<String> args = new ArrayList<>(opts);
+                    args.add(policy);
+                    assertOk(apply(ns, args.toArray(String[]::new)));
+                }
+                Run down = apply(ns, "--down");
+                assertOk(down);
+                if (foreignRules) {
+                    // The built-in chains' counters counted the packets of the links apply brought up.
+                    assertEquals(normalised, raw(ns));
+                } else {
+                    assertEquals(exact, firewall(ns), down.err());
+                    assertEquals(normalised, raw(ns));
+                }
+            }
+        }
+    }
+
+    /**
+     * A policy with nodes: apply --node node1 builds node1's part, as compile --node node1 does
+     * (its rules, its VXLAN device and its containers, not node2's).
+     */
+    @Test
+    void applyNodeBuildsThatNodesPart() {
+        String policy = "policies/features/overlay-two-hosts.net";
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            // The underlay: eth1 with node1's address (a veth, standing in for a NIC).
+            assertTrue(ns.exec(null, "ip", "link", "add", "eth1", "type", "veth", "peer", "name", "eth1p").ok());
+            assertTrue(ns.exec(null, "ip", "addr", "add", "192.0.2.11/24", "dev", "eth1").ok());
+            assertTrue(ns.exec(null, "ip", "link", "set", "eth1", "up").ok());
+            Run r = apply(ns, policy);
+            assertEquals(3, r.exitCode(), r.err());
+            assertTrue(r.err().contains("--node"), r.err());
+            assertOk(apply(ns, "--node", "node1", policy));
+            Run compiled = Run.netpolc("compile", "-t", "iptables", "--node", "node1", policy);
+            assertOk(compiled);
+            IptablesSave want = IptablesSave.parse(compiled.out());
+            IptablesSave have = IptablesSave.parse(ns.exec(null, "iptables-save").out());
+            for (var t : want.tables().entrySet()) {
+                for (String chain : t.getValue().chains().keySet()) {
+                    assertEquals(t.getValue().rules(chain), have.tables().get(t.getKey()).rules(chain), t.getKey() + " " + chain);
+                }
+            }
+            assertTrue(have.tables().get("nat").rules("DOCKER").stream().anyMatch(x -> x.contains("--dport 8080")),
+                    "node1 publishes web's port");
+            assertTrue(have.tables().get("nat").rules("DOCKER").stream().noneMatch(x -> x.contains("--dport 6379")),
+                    "node2's port is not published here");
+            List<String> children = ns.children().stream().map(c -> c.substring(ns.prefix().length())).toList();
+            assertTrue(children.stream().anyMatch(c -> c.contains("web")) && children.stream().anyMatch(c -> c.contains("api")),
+                    children.toString());
+            assertTrue(children.stream().noneMatch(c -> c.contains("db") || c.contains("cache")), children.toString());
+            assertTrue(ns.exec(null, "ip", "-o", "-d", "link", "show", "type", "vxlan").out().contains("local 192.0.2.11"));
+            Run st = status(ns, policy);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+            assertOk(apply(ns, "--down"));
+            assertEquals(List.of(), ns.children());
+        }
+    }
+
     @Test
     void confirmWithoutConfirmationRollsBack() {
         try (Kernel.Netns ns = new Kernel.Netns()) {

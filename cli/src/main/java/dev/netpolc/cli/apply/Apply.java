@@ -58,10 +58,21 @@ public final class Apply {
      * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
      */
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
-            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix) {}
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix, String node) {}
 
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
+
+    /**
+     * Test hook (system property {@code netpolc.apply.pause}): at the step of that name apply
+     * writes {@code paused} (the step and its pid) to the state directory and sleeps, so that a
+     * test can kill it there. The steps, in order, are {@link #STEPS}.
+     */
+    static final String PAUSE = "netpolc.apply.pause";
+
+    /** Where apply may be paused (and killed): after each of these steps. */
+    public static final List<String> STEPS = List.of("journal", "iptables", "ip6tables", "nftables", "links-removed",
+            "links", "record");
 
     private final Options o;
     private final PrintStream err;
@@ -85,20 +96,21 @@ public final class Apply {
      * Renders what {@code firewall} needs (and the links unless {@code firewallOnly}); the rest
      * stays "". The digest covers exactly what was rendered.
      */
-    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly)
+    private static Intent intent(Policy policy, Firewall firewall, Layout layoutOption, boolean firewallOnly, String node)
             throws ApplyException {
-        if (!policy.nodes().isEmpty()) {
-            throw new ApplyException("the policy declares nodes; apply builds a single host and does not take"
-                    + " policies with nodes yet (compile each node's targets instead)");
+        if (!policy.nodes().isEmpty() && node == null) {
+            List<String> names = policy.nodes().stream().map(dev.netpolc.ir.Node::name).toList();
+            throw new ApplyException("the policy declares nodes (" + String.join(", ", names) + "), each a host of"
+                    + " its own; say which one this host is with --node NAME, for example --node " + names.get(0));
         }
         Layout layout = layoutOption != null ? layoutOption : policy.settings().layout();
-        RenderOptions ro = new RenderOptions(false, null, layout);
+        RenderOptions ro = new RenderOptions(false, node, layout);
         boolean xt = firewall == Firewall.IPTABLES;
         String ipv4 = xt ? new IptablesBackend(Family.IPV4).render(policy, ro) : "";
         String ipv6 = xt ? new IptablesBackend(Family.IPV6).render(policy, ro) : "";
         String nft = xt ? "" : new NftablesBackend().render(policy, ro);
         String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
-        HostPlan plan = HostPlan.of(policy, null, s -> s);
+        HostPlan plan = firewallOnly ? null : HostPlan.of(policy, node, s -> s);
         String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
         return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
                 links, plan, digest);
@@ -121,6 +133,10 @@ public final class Apply {
             try (StateStore s = a.store) {
                 if (!o.dryRun()) {
                     s.lock();
+                    a.recover("apply");
+                } else if (Journal.read(s.dir()) != null) {
+                    err.println("netpolc: apply: an interrupted apply left its journal in " + s.dir() + "; a real"
+                            + " apply rolls that back first. The plan below is from the namespace as it is now");
                 }
                 return a.run(in, out);
             }
@@ -137,6 +153,7 @@ public final class Apply {
             try (StateStore s = a.store) {
                 if (!o.dryRun()) {
                     s.lock();
+                    a.recover("apply --down");
                 }
                 return a.runDown(out);
             }
@@ -149,7 +166,14 @@ public final class Apply {
     /** {@code netpolc status}. */
     public static int status(Options o, PrintStream out, PrintStream err) {
         try {
-            return new Apply(o, err).runStatus(out);
+            Apply a = new Apply(o, err);
+            try (StateStore s = a.store) {
+                if (Journal.read(s.dir()) != null) {
+                    s.lock();
+                    a.recover("status");
+                }
+                return a.runStatus(out);
+            }
         } catch (ApplyException e) {
             err.println("netpolc: status: " + e.getMessage());
             return FAILED;
@@ -175,6 +199,64 @@ public final class Apply {
         } catch (IOException e) {
             err.println("netpolc: apply --confirmed: cannot write the confirmation: " + e.getMessage());
             return FAILED;
+        }
+    }
+
+    // ---- the journal ----
+
+    /**
+     * Rolls back the transaction of an apply that was killed half way, if its journal is there:
+     * the iptables tables it was writing, netpolc's nftables tables, its links and the record go
+     * back to what the journal holds. The caller holds the lock.
+     */
+    private void recover(String command) throws ApplyException {
+        Journal j = Journal.read(store.dir());
+        if (j == null) {
+            return;
+        }
+        err.println("netpolc: " + command + ": " + j.what + " (process " + j.pid + ", started " + j.time + ") did not"
+                + " finish; rolling " + host.describe() + " back to the state before it, from its journal "
+                + store.file(Journal.FILE));
+        List<String> undone = new ArrayList<>();
+        try {
+            for (var e : j.xtables.entrySet()) {
+                if (restoreSnapshot(e.getKey(), Xtables.parse(e.getValue().save()), e.getValue().written(), true)) {
+                    undone.add(e.getKey() + " tables " + String.join(", ", e.getValue().written()));
+                }
+            }
+            for (var e : j.nft.entrySet()) {
+                String now = Host.has("nft") ? nftTable(e.getKey()) : null;
+                if (!java.util.Objects.equals(now, e.getValue())) {
+                    nftPut(e.getKey(), e.getValue());
+                    undone.add("nftables table inet " + e.getKey());
+                }
+            }
+            if (j.links) {
+                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript);
+                undone.add("links");
+            }
+            store.restoreFiles(j.record);
+        } catch (ApplyException e) {
+            throw new ApplyException("ROLLBACK FAILED of the interrupted " + j.what + ": " + e.getMessage() + "; its"
+                    + " journal stays in " + store.dir() + ", and the next apply, apply --down or status tries again");
+        }
+        Journal.remove(store.dir());
+        err.println("netpolc: " + command + ": rolled back the interrupted " + j.what + " ("
+                + (undone.isEmpty() ? "it had changed nothing yet" : String.join("; ", undone) + " put back") + ")");
+    }
+
+    /** The test hook {@link #PAUSE}: stops here for good when the property names this step. */
+    private void pause(String step) {
+        if (!step.equals(System.getProperty(PAUSE))) {
+            return;
+        }
+        try {
+            Files.writeString(store.file("paused"), step + " " + ProcessHandle.current().pid() + "\n");
+            while (true) {
+                Thread.sleep(60_000);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("pause at " + step + " interrupted", e);
         }
     }
 
@@ -263,7 +345,7 @@ public final class Apply {
 
     private int run(InputStream in, PrintStream out) throws ApplyException {
         Properties record = store.record();
-        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly());
+        Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
         timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
         Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
@@ -306,11 +388,19 @@ public final class Apply {
             plan.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
                     nftExpected));
         }
-        Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+        Map<String, Links.Owned> declared = o.firewallOnly() ? Map.of()
+                : Links.declared(intent.plan(), host.containerPrefix());
         Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
+        List<String[]> repairs = o.firewallOnly() ? List.of()
+                : Links.repairs(present, declared, Links.wanted(intent.plan()), attrs);
+        boolean linkChanges = false;
         if (!o.firewallOnly()) {
+            int before = plan.size();
             plan.addAll(Links.plan(present, declared));
+            repairs.forEach(r -> plan.add(r[0]));
             plan.addAll(sysctlPlan(intent.plan()));
+            linkChanges = plan.size() > before;
         }
 
         timed("plan");
@@ -319,9 +409,21 @@ public final class Apply {
         if (o.dryRun()) {
             return OK;
         }
+        String previousLinks = store.applied("applied.iplink");
+        Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
+        if (!plan.isEmpty()) {
+            // Nothing to change, nothing to roll back: the firewall is not written and the link
+            // script finds everything there; only the record is rewritten (atomically).
+            journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
+                    previousLinks);
+        }
+        pause("journal");
         try {
-            for (var e : merged.entrySet()) {
-                restore(e.getKey(), snap, e.getValue());
+            for (String tool : List.of("iptables", "ip6tables")) {
+                if (merged.containsKey(tool)) {
+                    restore(tool, snap, merged.get(tool));
+                }
+                pause(tool);
             }
             for (String t : nftRemove) {
                 String before = snap.nft.get(t);
@@ -331,22 +433,25 @@ public final class Apply {
             if (o.firewall() == Firewall.NFTABLES && !lineDiff("", snap.nft.get(intent.nftTable()), nftExpected).isEmpty()) {
                 loadNft(intent, snap.nft.get(intent.nftTable()), nftExpected);
             }
-            // Undoing the links: delete what is marked now and was not before, then run the setup
-            // script of the last apply again, which recreates what this apply deleted.
+            pause("nftables");
             timed("firewall");
-            String previousLinks = store.applied("applied.iplink");
-            if (!o.firewallOnly()) {
-                done.add(new Step("links", () -> {
-                    Links.removeStale(host, Links.present(host), present);
-                    if (!previousLinks.isEmpty()) {
-                        Links.setup(host, previousLinks);
-                    }
-                }));
+            if (linkChanges) {
+                // Undoing the links: delete what is marked now and was not before, run the setup
+                // script of the last apply again when that recreates what this apply deleted, and
+                // set the MTU, master and addresses back.
+                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, previousLinks)));
                 // Stale links first: a container that moved to another network gets its interface name back.
                 Links.removeStale(host, present, declared);
+                pause("links-removed");
                 Links.setup(host, intent.links());
+                Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
                 timed("links");
+            } else {
+                // Nothing of the links to change (the plan compared every owned link, namespace and
+                // sysctl): the setup script, which reads every container namespace, is not run.
+                pause("links-removed");
             }
+            pause("links");
             Properties r = new Properties();
             r.setProperty("policy", o.policyName());
             r.setProperty("digest", intent.digest());
@@ -361,6 +466,25 @@ public final class Apply {
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
+            if (o.node() != null) {
+                r.setProperty("node", o.node());
+            }
+            // What netpolc's first apply found, so that --down can leave the tables as they were.
+            for (String tool : snap.xtables.keySet()) {
+                String had = record != null ? record.getProperty("tables-before." + tool) : null;
+                String fwd = record != null ? record.getProperty("forward-before." + tool) : null;
+                if (record == null) {
+                    had = String.join(",", snap.xtables.get(tool).keySet());
+                    Table f = snap.xtables.get(tool).get("filter");
+                    fwd = f != null && f.chains.containsKey("FORWARD") ? f.chains.get("FORWARD").policy() : "ACCEPT";
+                }
+                if (had != null) {
+                    r.setProperty("tables-before." + tool, had);
+                }
+                if (fwd != null) {
+                    r.setProperty("forward-before." + tool, fwd);
+                }
+            }
             if (o.confirmSeconds() != null) {
                 // Whoever decides first (the wait, or a signal such as the SIGHUP of a dropped SSH
                 // session, which runs the shutdown hook) keeps or rolls back; the other does nothing.
@@ -387,14 +511,64 @@ public final class Apply {
                 }
             }
             store.write(r, files);
+            pause("record");
         } catch (ApplyException e) {
             rollBack(e.getMessage());
             return FAILED;
         }
+        Journal.remove(store.dir());
         timed("record");
         err.println("netpolc: applied " + o.policyName() + " to " + host.describe() + " (" + plan.size() + " change"
                 + (plan.size() == 1 ? "" : "s") + "; " + timingSummary() + ")");
         return OK;
+    }
+
+    /** Set when a rollback failed: the journal stays, for the next apply to try again. */
+    private boolean keepJournal;
+
+    /** Writes the journal of this transaction before its first change. */
+    private void journal(String what, Snapshot snap, Map<String, Set<String>> written, boolean links,
+            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks)
+            throws ApplyException {
+        Map<String, Journal.Xt> xt = new LinkedHashMap<>();
+        written.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables)));
+        new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
+                links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
+                store.recordFiles()).write(store.dir());
+    }
+
+    /** Per family, the tables a transaction writes ({@code merged}) or deletes ({@code dropped}). */
+    private static Map<String, Set<String>> written(Map<String, Map<String, Table>> merged,
+            Map<String, Set<String>> dropped) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        merged.forEach((tool, tables) -> out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).addAll(tables.keySet()));
+        dropped.forEach((tool, tables) -> out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).addAll(tables));
+        return out;
+    }
+
+    private final Map<String, Boolean> nfTables = new java.util.HashMap<>();
+
+    /** Whether {@code tool} (iptables, ip6tables) is iptables-nft, whose tables nft can delete. */
+    private boolean nfTables(String tool) throws ApplyException {
+        Boolean b = nfTables.get(tool);
+        if (b == null) {
+            b = host.run(null, tool, "-V").out().contains("nf_tables") && Host.has("nft");
+            nfTables.put(tool, b);
+        }
+        return b;
+    }
+
+    /** A table with nothing in it: no rules, no user chains, every built-in chain accepting. */
+    private static boolean empty(Table t) {
+        return t.rules.isEmpty() && t.chains.values().stream().allMatch(c -> c.builtin() && c.policy().equals("ACCEPT"));
+    }
+
+    /** The attributes of the owned host links in {@code present}. */
+    private static Map<String, Links.Attrs> hostAttrs(Map<String, Links.Owned> present, Map<String, Links.Attrs> attrs) {
+        Map<String, Links.Attrs> out = new LinkedHashMap<>();
+        present.values().stream().filter(l -> !l.netns() && attrs.containsKey(l.name()))
+                .forEach(l -> out.put(l.name(), attrs.get(l.name())));
+        return out;
     }
 
     /** Restores the snapshot of every step done, newest first, and says what failed and what the host holds. */
@@ -414,8 +588,17 @@ public final class Apply {
             err.println("netpolc: apply: restored " + host.describe() + " as it was before ("
                     + String.join("; ", done.stream().map(Step::what).toList()) + " undone)");
         } else {
+            keepJournal = true;
             err.println("netpolc: apply: ROLLBACK FAILED, the namespace may be half changed: " + String.join("; ", failures)
-                    + "; links netpolc created carry its mark and go with the next apply or apply --down");
+                    + "; the journal stays in " + store.dir() + ", and the next apply, apply --down or status tries"
+                    + " to roll back again");
+        }
+        if (!keepJournal) {
+            try {
+                Journal.remove(store.dir());
+            } catch (ApplyException e) {
+                err.println("netpolc: apply: " + e.getMessage());
+            }
         }
     }
 
@@ -429,7 +612,7 @@ public final class Apply {
         }
         Map<String, Table> before = snap.xtables.get(tool);
         String what = tool + " tables " + String.join(", ", tables.keySet());
-        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet());
+        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet(), false);
         done.add(new Step(what, undo));
         Host.Result r = host.run(text, tool + "-restore", "-w", "-c");
         if (!r.ok()) {
@@ -455,15 +638,35 @@ public final class Apply {
         }
     }
 
-    private void restoreSnapshot(String tool, Map<String, Table> before, Set<String> written) throws ApplyException {
+    /**
+     * Puts the tables {@code written} back as {@code before} holds them (a table it does not hold
+     * is deleted, or emptied); with {@code onlyChanged}, only those that differ from it now.
+     * Returns whether anything was written.
+     */
+    private boolean restoreSnapshot(String tool, Map<String, Table> before, Set<String> written, boolean onlyChanged)
+            throws ApplyException {
+        Map<String, Table> current = Map.of();
+        if (onlyChanged) {
+            Host.Result r = host.run(null, tool + "-save");
+            if (!r.ok()) {
+                throw new ApplyException("cannot read the firewall with " + tool + "-save: " + r.reason());
+            }
+            current = Xtables.parse(r.out());
+        }
         List<Table> back = new ArrayList<>();
         List<String> created = new ArrayList<>();
         for (String name : written) {
+            Table now = current.get(name);
             if (before.containsKey(name)) {
-                back.add(before.get(name));
-            } else {
+                if (!onlyChanged || now == null || !Xtables.canonical(now).equals(Xtables.canonical(before.get(name)))) {
+                    back.add(before.get(name));
+                }
+            } else if (!onlyChanged || now != null) {
                 created.add(name);
             }
+        }
+        if (back.isEmpty() && created.isEmpty()) {
+            return false;
         }
         if (!back.isEmpty()) {
             Host.Result r = host.run(Xtables.print(back, true), tool + "-restore", "-w", "-c");
@@ -473,8 +676,7 @@ public final class Apply {
         }
         for (String name : created) {
             // A table that did not exist: nf_tables can delete it; legacy can only empty it.
-            Host.Result v = host.run(null, tool, "-V");
-            if (v.out().contains("nf_tables") && Host.has("nft")) {
+            if (nfTables(tool)) {
                 host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
             } else {
                 Table empty = new Table(name);
@@ -489,6 +691,7 @@ public final class Apply {
                 throw new ApplyException(tool + " table " + t.name + " differs from the snapshot after restoring it");
             }
         }
+        return true;
     }
 
     private static String emptyTable(String name) {
@@ -600,7 +803,8 @@ public final class Apply {
         if (o.policy() != null) {
             prefixes.add(o.policy().settings().chainPrefix());
             tables.add(o.policy().settings().nftTable());
-            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true);
+            String node = o.node() != null ? o.node() : record == null ? null : record.getProperty("node");
+            Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true, node);
             known.add(Xtables.parse(i.ipv4()));
             known.add(Xtables.parse(i.ipv6()));
         }
@@ -621,6 +825,7 @@ public final class Apply {
                 merged.put(tool, own.merge(snap.xtables.get(tool), Map.of(), false));
             }
         }
+        Map<String, Set<String>> dropped = record == null ? Map.of() : leftovers(record, snap, merged, plan);
         for (String t : tables) {
             if (snap.nft.get(t) != null) {
                 plan.add("- nftables: table inet " + t);
@@ -632,9 +837,27 @@ public final class Apply {
         if (o.dryRun()) {
             return OK;
         }
+        Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
+        journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
+                store.applied("applied.iplink"));
         try {
             for (var e : merged.entrySet()) {
-                restore(e.getKey(), snap, e.getValue());
+                Map<String, Table> write = new LinkedHashMap<>(e.getValue());
+                write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
+                if (!write.isEmpty()) {
+                    restore(e.getKey(), snap, write);
+                }
+            }
+            for (var e : dropped.entrySet()) {
+                String tool = e.getKey();
+                for (String name : e.getValue()) {
+                    done.add(new Step(tool + " table " + name + " deleted",
+                            () -> restoreSnapshot(tool, snap.xtables.get(tool), Set.of(name), false)));
+                    Host.Result r = host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
+                    if (!r.ok()) {
+                        throw new ApplyException("cannot delete the " + tool + " table " + name + ": " + r.reason());
+                    }
+                }
             }
             for (String t : tables) {
                 String before = snap.nft.get(t);
@@ -643,14 +866,61 @@ public final class Apply {
                     done.add(new Step("nftables table inet " + t + " removed", () -> nftPut(t, before)));
                 }
             }
-            Links.removeStale(host, present, Map.of());
+            if (!o.firewallOnly()) {
+                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"))));
+                Links.removeStale(host, present, Map.of());
+            }
         } catch (ApplyException e) {
             rollBack(e.getMessage());
             return FAILED;
         }
         store.clear();
+        Journal.remove(store.dir());
         err.println("netpolc: took down what netpolc applied to " + host.describe());
         return OK;
+    }
+
+    /**
+     * For --down: sets filter FORWARD back to the policy it had before netpolc's first apply, and
+     * returns, per family, the tables that the first apply created and that --down leaves empty,
+     * which iptables-nft deletes (with a plan line each). iptables-legacy cannot delete a table: its
+     * plan line says the table stays, empty.
+     */
+    private Map<String, Set<String>> leftovers(Properties record, Snapshot snap, Map<String, Map<String, Table>> merged,
+            List<String> plan) throws ApplyException {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String tool : snap.xtables.keySet()) {
+            Map<String, Table> saved = snap.xtables.get(tool);
+            Map<String, Table> after = merged.getOrDefault(tool, Map.of());
+            String fwd = record.getProperty("forward-before." + tool);
+            Table filter = after.get("filter");
+            if (fwd != null && filter != null && filter.chains.containsKey("FORWARD")
+                    && !filter.chains.get("FORWARD").policy().equals(fwd)) {
+                Xtables.Chain c = filter.chains.get("FORWARD");
+                plan.add("~ " + tool + " filter: policy of FORWARD " + c.policy() + " -> " + fwd
+                        + " (as before netpolc's first apply)");
+                filter.chains.put("FORWARD", new Xtables.Chain("FORWARD", fwd, c.counters()));
+            }
+            String had = record.getProperty("tables-before." + tool);
+            if (had == null) {
+                continue;
+            }
+            Set<String> before = new LinkedHashSet<>(List.of(had.split(",")));
+            for (String name : saved.keySet()) {
+                Table t = after.containsKey(name) ? after.get(name) : saved.get(name);
+                if (before.contains(name) || !empty(t)) {
+                    continue;
+                }
+                if (nfTables(tool)) {
+                    out.computeIfAbsent(tool, k -> new LinkedHashSet<>()).add(name);
+                    plan.add("- " + tool + " table " + name + " (netpolc's first apply created it; empty now)");
+                } else if (after.containsKey(name)) {
+                    plan.add("~ " + tool + " table " + name + " emptied (netpolc's first apply created it;"
+                            + " iptables-legacy cannot delete a table, so it stays)");
+                }
+            }
+        }
+        return out;
     }
 
     // ---- status ----
@@ -674,7 +944,8 @@ public final class Apply {
             layout = Layout.of(record.getProperty("layout"));
         }
         boolean firewallOnly = o.firewallOnly() || record != null && "true".equals(record.getProperty("firewall-only"));
-        Intent intent = intent(o.policy(), firewall, layout, firewallOnly);
+        String node = o.node() != null ? o.node() : record == null ? null : record.getProperty("node");
+        Intent intent = intent(o.policy(), firewall, layout, firewallOnly, node);
         if (record != null && !intent.digest().equals(record.getProperty("digest"))) {
             drift.add("the policy is not what was applied at " + record.getProperty("time") + " (digest "
                     + abbreviate(record.getProperty("digest")) + ", now " + abbreviate(intent.digest()) + ")");
@@ -702,7 +973,10 @@ public final class Apply {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {
-            drift.addAll(Links.plan(Links.present(host), Links.declared(intent.plan(), host.containerPrefix())));
+            Map<String, Links.Owned> present = Links.present(host);
+            Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+            drift.addAll(Links.plan(present, declared));
+            Links.repairs(present, declared, Links.wanted(intent.plan()), Links.attrs(host)).forEach(r -> drift.add(r[0]));
             drift.addAll(sysctlPlan(intent.plan()));
         }
         if (drift.isEmpty()) {
@@ -741,9 +1015,12 @@ public final class Apply {
             p.println("plan: " + what + " on " + host.describe() + ": no changes");
             return;
         }
-        p.println("plan: " + what + " on " + host.describe() + ": " + plan.size() + " change"
-                + (plan.size() == 1 ? "" : "s"));
-        plan.forEach(l -> p.println("  " + l));
+        // One write: a println per line would be one system call per line on an autoflushing stream.
+        StringBuilder b = new StringBuilder("plan: " + what + " on " + host.describe() + ": " + plan.size() + " change"
+                + (plan.size() == 1 ? "" : "s") + System.lineSeparator());
+        plan.forEach(l -> b.append("  ").append(l).append(System.lineSeparator()));
+        p.print(b);
+        p.flush();
     }
 
     /** The lines of {@code before} (null: absent) and {@code after} that differ, as plan lines. */

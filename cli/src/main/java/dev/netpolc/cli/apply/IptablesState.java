@@ -152,14 +152,26 @@ final class IptablesState {
                     lines.add("~ " + where + "policy of FORWARD " + have + " -> " + want);
                 }
             }
-            Set<String> chains = new LinkedHashSet<>();
-            s.rules.stream().filter(r -> ownsRule(s, r)).forEach(r -> chains.add(r.chain()));
-            i.rules.forEach(r -> chains.add(r.chain()));
+            // netpolc's rules as they are and as they are to be, by chain, each gathered in one pass.
+            Map<String, List<String>> haveBy = new LinkedHashMap<>();
+            for (RuleLine r : s.rules) {
+                if (ownsRule(s, r)) {
+                    haveBy.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r.line(false));
+                }
+            }
+            Map<String, List<String>> wantBy = new LinkedHashMap<>();
+            for (RuleLine r : i.rules) {
+                wantBy.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r.line(false));
+            }
+            Set<String> chains = new LinkedHashSet<>(haveBy.keySet());
+            chains.addAll(wantBy.keySet());
             for (String chain : chains) {
-                List<String> have = new ArrayList<>();
-                s.rules(chain).stream().filter(r -> ownsRule(s, r)).forEach(r -> have.add(r.line(false)));
-                List<String> want = new ArrayList<>();
-                i.rules(chain).forEach(r -> want.add(r.line(false)));
+                List<String> have = haveBy.getOrDefault(chain, List.of());
+                List<String> want = wantBy.getOrDefault(chain, List.of());
+                Chain c = s.chains.get(chain);
+                if (have.equals(want) && (c == null || !c.builtin())) {
+                    continue;
+                }
                 List<String> removed = minus(have, want);
                 List<String> added = minus(want, have);
                 removed.forEach(r -> lines.add("- " + where + r));
@@ -168,7 +180,6 @@ final class IptablesState {
                     lines.add("~ " + where + "order of netpolc's rules in " + chain);
                 }
                 // Netpolc's rules come first in a built-in chain: a foreign rule before one of them is a change.
-                Chain c = s.chains.get(chain);
                 if (c != null && c.builtin() && !want.isEmpty() && removed.isEmpty() && added.isEmpty()) {
                     List<RuleLine> all = s.rules(chain);
                     for (int k = 0; k < want.size() && k < all.size(); k++) {

@@ -2,7 +2,6 @@ package dev.netpolc.cli.apply;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -111,27 +110,90 @@ final class StateStore implements AutoCloseable {
             for (var e : files.entrySet()) {
                 replace(dir.resolve(e.getKey()), e.getValue());
             }
-            Path tmp = dir.resolve("record.properties.tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                record.store(w, "netpolc apply state record");
-            }
-            Files.move(tmp, dir.resolve("record.properties"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            replace(dir.resolve("record.properties"), text(record));
         } catch (IOException e) {
             throw new ApplyException("cannot write the state record in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The files of the record. */
+    static final String[] RECORD_FILES = {"record.properties", "applied.iptables", "applied.ip6tables",
+            "applied.nftables", "applied.iplink"};
+
+    /** The record's files that exist, name to content (for the journal). */
+    java.util.Map<String, String> recordFiles() throws ApplyException {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : RECORD_FILES) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file)) {
+                out.put(name, applied(name));
+            }
+        }
+        return out;
+    }
+
+    /** Puts the record's files back as {@code files} says (name to content; a file not named is deleted), the properties last. */
+    void restoreFiles(java.util.Map<String, String> files) throws ApplyException {
+        try {
+            Files.createDirectories(dir);
+            for (String name : RECORD_FILES) {
+                if (!name.equals("record.properties")) {
+                    if (files.containsKey(name)) {
+                        replace(dir.resolve(name), files.get(name));
+                    } else {
+                        Files.deleteIfExists(dir.resolve(name));
+                    }
+                }
+            }
+            if (files.containsKey("record.properties")) {
+                replace(dir.resolve("record.properties"), files.get("record.properties"));
+            } else {
+                Files.deleteIfExists(dir.resolve("record.properties"));
+            }
+        } catch (IOException e) {
+            throw new ApplyException("cannot put the state record in " + dir + " back: " + e.getMessage());
         }
     }
 
     /** Deletes the record and its files (after --down). */
     void clear() throws ApplyException {
         try {
-            for (String name : new String[] {"record.properties", "applied.iptables", "applied.ip6tables",
-                    "applied.nftables", "applied.iplink"}) {
+            for (String name : RECORD_FILES) {
                 Files.deleteIfExists(dir.resolve(name));
             }
         } catch (IOException e) {
             throw new ApplyException("cannot delete the state record in " + dir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The record in the properties format, keys sorted, without the date line of
+     * {@link Properties#store} (whose time zone set-up alone costs a cold JVM tens of milliseconds).
+     */
+    static String text(Properties record) {
+        StringBuilder b = new StringBuilder("# netpolc apply state record\n");
+        for (String key : new java.util.TreeSet<>(record.stringPropertyNames())) {
+            b.append(escape(key, true)).append('=').append(escape(record.getProperty(key), false)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String escape(String s, boolean key) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\f' -> b.append("\\f");
+                case '=', ':', '#', '!' -> b.append(key || k == 0 ? "\\" : "").append(c);
+                case ' ' -> b.append(key || k == 0 ? "\\ " : " ");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     Path file(String name) {

@@ -50,12 +50,24 @@ final class Xtables {
         final Map<String, Chain> chains = new LinkedHashMap<>();
         final List<RuleLine> rules = new ArrayList<>();
 
+        /** The rules by chain, rebuilt when rules were added since (rules are only ever appended). */
+        private Map<String, List<RuleLine>> byChain;
+        private int indexed = -1;
+
         Table(String name) {
             this.name = name;
         }
 
+        /** The rules of one chain, in order: from an index, so that going over every chain stays linear. */
         List<RuleLine> rules(String chain) {
-            return rules.stream().filter(r -> r.chain().equals(chain)).toList();
+            if (byChain == null || indexed != rules.size()) {
+                byChain = new java.util.HashMap<>();
+                for (RuleLine r : rules) {
+                    byChain.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
+                }
+                indexed = rules.size();
+            }
+            return byChain.getOrDefault(chain, List.of());
         }
     }
 
@@ -105,10 +117,8 @@ final class Xtables {
             b.append('*').append(t.name).append('\n');
             t.chains.values().forEach(c -> b.append(c.line(withCounters)).append('\n'));
             for (Chain c : t.chains.values()) {
-                for (RuleLine r : t.rules) {
-                    if (r.chain().equals(c.name())) {
-                        b.append(r.line(withCounters)).append('\n');
-                    }
+                for (RuleLine r : t.rules(c.name())) {
+                    b.append(r.line(withCounters)).append('\n');
                 }
             }
             b.append("COMMIT\n");
@@ -125,10 +135,8 @@ final class Xtables {
         t.chains.values().stream().sorted((x, y) -> x.name().compareTo(y.name()))
                 .forEach(c -> b.append(":").append(c.name()).append(" ").append(c.policy()).append('\n'));
         t.chains.values().stream().sorted((x, y) -> x.name().compareTo(y.name())).forEach(c -> {
-            for (RuleLine r : t.rules) {
-                if (r.chain().equals(c.name())) {
-                    b.append(r.line(false)).append('\n');
-                }
+            for (RuleLine r : t.rules(c.name())) {
+                b.append(r.line(false)).append('\n');
             }
         });
         return b.toString();
