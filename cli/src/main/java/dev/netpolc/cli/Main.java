@@ -107,19 +107,23 @@ public final class Main {
 
     /**
      * The launcher's training run for its class cache (not a user command, not listed): compiles
-     * the policy file {@code args[1]} to every target and lints it, output discarded, so that the
-     * cache holds the classes, and on JDK 25+ the method profiles, of every backend, FreeMarker's
-     * among them, rather than only those of the first command run after a build.
+     * the policy file {@code args[1]} to the targets named after it (every target when none is)
+     * and lints it, output discarded, so that the cache holds the classes, and on JDK 25+ the
+     * method profiles, of those targets rather than only those of one command.
      */
     private static int training(String[] args, Io io) throws UsageException {
-        if (args.length != 2) {
-            throw new UsageException("__training takes one policy file");
+        if (args.length < 2) {
+            throw new UsageException("__training takes a policy file and the targets to train");
         }
         PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Io quiet = new Io(io.in(), nowhere, nowhere, io.cwd());
+        List<String> targets = new java.util.ArrayList<>(List.of(args).subList(2, args.length));
+        if (targets.isEmpty()) {
+            dev.netpolc.backend.Backends.all().forEach(b -> targets.add(b.name()));
+        }
         int worst = ExitCode.OK;
-        for (dev.netpolc.backend.Backend b : dev.netpolc.backend.Backends.all()) {
-            worst = Math.max(worst, dispatch(new String[] {"compile", "-t", b.name(), args[1]}, quiet));
+        for (String t : targets) {
+            worst = Math.max(worst, dispatch(new String[] {"compile", "-t", t, args[1]}, quiet));
         }
         worst = Math.max(worst, dispatch(new String[] {"lint", args[1]}, quiet));
         return worst;
