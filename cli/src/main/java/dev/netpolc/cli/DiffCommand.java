@@ -61,7 +61,7 @@ final class DiffCommand implements Command {
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder("t").longOpt("target").hasArg().argName("TARGET").desc("iptables (default), ip6tables or nftables").get());
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or json").get());
+        o.addOption(OutputFormat.option("text", "json"));
         o.addOption(Option.builder("s").longOpt("saved").hasArg().argName("FILE").desc("compare with a saved dump").get());
         o.addOption(Option.builder("L").longOpt("live").desc("compare with the host's current rules").get());
         o.addOption(Option.builder("n").longOpt("netns").hasArg().argName("NAME").desc("with --live: inside this network namespace").get());
@@ -76,10 +76,7 @@ final class DiffCommand implements Command {
         String target = line.getOptionValue("target", "iptables");
         Backend backend = Backends.byName(target).orElseThrow(() -> new UsageException("diff: unknown target '" + target
                 + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
-        String format = line.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("diff: unknown format '" + format + "'; formats are: text, json");
-        }
+        String format = OutputFormat.of(line, "diff", "text", "json");
         List<String> args = line.getArgList();
         boolean host = line.hasOption("saved") || line.hasOption("live");
         if (line.hasOption("saved") && line.hasOption("live")) {

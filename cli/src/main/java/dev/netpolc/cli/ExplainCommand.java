@@ -52,17 +52,14 @@ final class ExplainCommand implements Command {
                 .desc("the host's uplink address (for 'host', published ports and masquerade)").get());
         o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
                 .desc("the host whose rules are followed, required in a policy with nodes").get());
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or json").get());
+        o.addOption(OutputFormat.option("text", "json"));
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
 
     @Override
     public int run(CommandLine line, Io io) throws UsageException {
-        String format = line.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("explain: unknown format '" + format + "'; formats are: text, json");
-        }
+        String format = OutputFormat.of(line, "explain", "text", "json");
         if (line.getArgList().size() != 1) {
             throw new UsageException("explain: expected one POLICY file (or - for standard input), got " + line.getArgList().size());
         }

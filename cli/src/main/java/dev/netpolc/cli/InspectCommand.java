@@ -41,17 +41,14 @@ final class InspectCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or json").get());
+        o.addOption(OutputFormat.option("text", "json"));
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
 
     @Override
     public int run(CommandLine line, Io io) throws UsageException {
-        String format = line.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("inspect: unknown format '" + format + "'; formats are: text, json");
-        }
+        String format = OutputFormat.of(line, "inspect", "text", "json");
         List<String> args = line.getArgList();
         if (args.isEmpty()) {
             throw new UsageException("inspect: expected a POLICY file (or - for standard input)");

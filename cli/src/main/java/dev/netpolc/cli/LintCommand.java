@@ -52,7 +52,7 @@ final class LintCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default), json or sarif").get());
+        o.addOption(OutputFormat.option("text", "json", "sarif"));
         o.addOption(Option.builder("W").longOpt("warnings-as-errors").desc("exit 1 on warnings too").get());
         o.addOption(Option.builder("e").longOpt("enable").hasArg().argName("ID").desc("enable a lint check (or all)").get());
         o.addOption(Option.builder("d").longOpt("disable").hasArg().argName("ID").desc("disable a lint check (or all)").get());
@@ -68,10 +68,7 @@ final class LintCommand implements Command {
             io.out().print(listChecks());
             return ExitCode.OK;
         }
-        String format = line.getOptionValue("format", "text");
-        if (!List.of("text", "json", "sarif").contains(format)) {
-            throw new UsageException("lint: unknown format '" + format + "'; formats are: text, json, sarif");
-        }
+        String format = OutputFormat.of(line, "lint", "text", "json", "sarif");
         if (line.getArgList().isEmpty()) {
             throw new UsageException("lint: expected at least one POLICY file");
         }

@@ -63,16 +63,16 @@ final class IptablesWalk implements RuleWalk {
         }
     }
 
-    /**
-     * Runs one built-in chain of one table (skipped when the table or chain does not exist) and
-     * returns the verdict (ACCEPT, DROP or REJECT) with what decided it.
-     */
     @Override
     public void bind(Topology topology, Trace trace) {
         this.topology = topology;
         this.trace = trace;
     }
 
+    /**
+     * Runs one built-in chain of one table (skipped when the table or chain does not exist) and
+     * returns the verdict (ACCEPT, DROP or REJECT) with what decided it.
+     */
     @Override
     public Outcome hook(String table, String chain, Packet p) {
         Map<String, List<IptRule>> chains = rules.get(table);
