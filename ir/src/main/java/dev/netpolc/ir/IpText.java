@@ -130,14 +130,12 @@ public final class IpText {
             System.arraycopy(g, 0, full, 0, gap);
             System.arraycopy(g, gap, full, 8 - (n - gap), n - gap);
         }
-        long hi = 0;
-        long lo = 0;
-        for (int k = 0; k < 4; k++) {
-            hi = hi << 16 | full[k];
-            lo = lo << 16 | full[k + 4];
+        byte[] bytes = new byte[16];
+        for (int k = 0; k < 8; k++) {
+            bytes[2 * k] = (byte) (full[k] >> 8);
+            bytes[2 * k + 1] = (byte) full[k];
         }
-        BigInteger v = BigInteger.valueOf(hi >>> 1).shiftLeft(65).or(BigInteger.valueOf(hi & 1).shiftLeft(64));
-        return v.or(BigInteger.valueOf(lo >>> 1).shiftLeft(1)).or(BigInteger.valueOf(lo & 1));
+        return new BigInteger(1, bytes);
     }
 
     /** A strict dotted quad (four decimal octets 0-255, no leading zeros) as a number, or -1. */

@@ -3,12 +3,13 @@ package dev.netpolc.compiler.resolve;
 import dev.netpolc.ir.Cidr;
 import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
+import dev.netpolc.ir.IpText;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
 
 /**
  * Address arithmetic: strict parsing (dotted quads without leading zeros, as Docker's parser
- * demands; RFC 4291 IPv6, see {@link Ip#parseV6}), values as integers, canonical text.
+ * demands; RFC 4291 IPv6, see {@link IpText#parseV6}), values as integers, canonical text.
  */
 final class Addresses {
 
@@ -78,7 +79,7 @@ final class Addresses {
             }
             return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(value), null), null);
         }
-        BigInteger v6value = Ip.parseV6(text);
+        BigInteger v6value = IpText.parseV6(text);
         if (v6value == null) {
             return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }

@@ -9,7 +9,7 @@ import java.math.BigInteger;
  * integer. netpolc's own type rather than the ipaddress library's: the library's initialisation
  * alone took longer than the rest of compiling a small policy, and parsing 2,000 IPv6 subnets with
  * it cost more than 100 ms (docs/performance.md). The text forms are few and fixed (RFC 4291 to
- * read, RFC 5952 to print); {@code IpTest} checks both against the library on many addresses.
+ * read, RFC 5952 to print: {@link dev.netpolc.ir.IpText}); {@code AddressesLibraryTest} checks both against the library.
  */
 final class Ip {
 
@@ -114,22 +114,7 @@ final class Ip {
         if (isIPv4()) {
             return IpText.v4(value.longValue());
         }
-        return textV6(value);
-    }
-
-    /** RFC 5952 text of an IPv6 value ({@link IpText#v6}). */
-    static String textV6(BigInteger v) {
-        return IpText.v6(v);
-    }
-
-    /** RFC 4291 text to a value, or null ({@link IpText#parseV6}). */
-    static BigInteger parseV6(String s) {
-        return IpText.parseV6(s);
-    }
-
-    /** A strict dotted quad as a number, or -1 ({@link IpText#quad}). */
-    static long quad(String s) {
-        return IpText.quad(s);
+        return IpText.v6(value);
     }
 
     @Override

@@ -91,7 +91,7 @@ class AddressesLibraryTest {
         BigInteger v = sparse(high, low, zeroMask);
         inet.ipaddr.ipv6.IPv6Address lib = new inet.ipaddr.ipv6.IPv6Address(v);
         String canonical = lib.toCanonicalString();
-        assertEquals(canonical, Ip.textV6(v));
+        assertEquals(canonical, dev.netpolc.ir.IpText.v6(v));
         // Every text form the library writes reads back as the same value here.
         for (String form : new String[] {canonical, lib.toFullString(), lib.toCompressedString(), lib.toMixedString(),
                 lib.toNormalizedString(), lib.toCanonicalString().toUpperCase(java.util.Locale.ROOT)}) {
@@ -123,7 +123,7 @@ class AddressesLibraryTest {
         if (lib != null && java.util.Arrays.stream(text.split(":")).anyMatch(g -> !g.contains(".") && g.length() > 4)) {
             lib = null;
         }
-        if (lib != null && text.contains(".") && Ip.quad(text.substring(text.lastIndexOf(':') + 1)) < 0) {
+        if (lib != null && text.contains(".") && dev.netpolc.ir.IpText.quad(text.substring(text.lastIndexOf(':') + 1)) < 0) {
             lib = null;
         }
         Ip ours = Addresses.address(text).address();
