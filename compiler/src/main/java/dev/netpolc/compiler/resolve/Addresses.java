@@ -5,17 +5,12 @@ import dev.netpolc.ir.Family;
 import dev.netpolc.ir.IpAddr;
 import dev.netpolc.ir.IpText;
 import java.math.BigInteger;
-import java.util.regex.Pattern;
 
 /**
  * Address arithmetic: strict parsing (dotted quads without leading zeros, as Docker's parser
  * demands; RFC 4291 IPv6, see {@link IpText#parseV6}), values as integers, canonical text.
  */
 final class Addresses {
-
-    private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
-    private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
     private Addresses() {}
 
@@ -45,14 +40,14 @@ final class Addresses {
             return new Parsed(null, "a subnet needs a prefix length, such as /24");
         }
         String prefix = text.substring(slash + 1);
-        if (!PREFIX.matcher(prefix).matches()) {
+        if (decimal(prefix, 0, prefix.length()) < 0) {
             return new Parsed(null, "'" + Names.printable(prefix) + "' is not a prefix length");
         }
         Parsed a = parse(text.substring(0, slash));
         if (!a.ok()) {
             return a;
         }
-        int len = Integer.parseInt(prefix);
+        int len = decimal(prefix, 0, prefix.length());
         if (len > a.address.getBitCount()) {
             return new Parsed(null, "prefix length /" + len + " is longer than the " + a.address.getBitCount()
                     + " bits of an " + (a.address.isIPv4() ? "IPv4" : "IPv6") + " address");
@@ -63,27 +58,96 @@ final class Addresses {
     }
 
     private static Parsed parse(String text) {
-        boolean v4 = IPV4.matcher(text).matches();
-        boolean v6 = text.contains(":") && IPV6.matcher(text).matches();
-        if (!v4 && !v6) {
-            return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
+        long v4 = dottedQuad(text);
+        if (v4 >= 0) {
+            return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(v4), null), null);
         }
-        if (v4) {
-            long value = 0;
-            for (String part : text.split("\\.")) {
-                int octet = Integer.parseInt(part);
-                if (octet > 255) {
-                    return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");
-                }
-                value = value << 8 | octet;
-            }
-            return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(value), null), null);
+        if (v4 == BAD_OCTET) {
+            String part = badOctet(text);
+            return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");
         }
-        BigInteger v6value = IpText.parseV6(text);
+        BigInteger v6value = text.indexOf(':') >= 0 && hexColonDot(text) ? IpText.parseV6(text) : null;
         if (v6value == null) {
             return new Parsed(null, "'" + Names.printable(text) + "' is not an IPv4 or IPv6 address");
         }
         return new Parsed(new Ip(Family.IPV6, v6value, null), null);
+    }
+
+    /** {@link #dottedQuad}: four numbers of the right form, one of them over 255. */
+    private static final long BAD_OCTET = -2;
+
+    /**
+     * The value of a dotted quad: four decimal numbers of one to three digits without leading
+     * zeros, separated by dots; -1 when the text is not of that form, {@link #BAD_OCTET} when it is
+     * but a number is over 255. A loop rather than a regular expression and {@code split}: this runs
+     * for every address of a policy, mostly before the JIT has compiled anything.
+     */
+    static long dottedQuad(String text) {
+        int n = text.length();
+        int start = 0;
+        long value = 0;
+        boolean tooBig = false;
+        for (int part = 0; part < 4; part++) {
+            int end = start;
+            while (end < n && text.charAt(end) != '.') {
+                end++;
+            }
+            if ((part < 3) == (end == n)) {
+                return -1;
+            }
+            int octet = decimal(text, start, end);
+            if (octet < 0) {
+                return -1;
+            }
+            tooBig |= octet > 255;
+            value = value << 8 | (octet & 0xff);
+            start = end + 1;
+        }
+        return tooBig ? BAD_OCTET : value;
+    }
+
+    /** The first number over 255 of a dotted quad that {@link #dottedQuad} called {@link #BAD_OCTET}. */
+    private static String badOctet(String text) {
+        int start = 0;
+        while (true) {
+            int end = text.indexOf('.', start);
+            String part = text.substring(start, end < 0 ? text.length() : end);
+            if (decimal(part, 0, part.length()) > 255) {
+                return part;
+            }
+            start = end + 1;
+        }
+    }
+
+    /** A decimal number of one to three digits without a leading zero (0 itself is one), or -1. */
+    private static int decimal(String s, int from, int to) {
+        int len = to - from;
+        if (len < 1 || len > 3 || (len > 1 && s.charAt(from) == '0')) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** Only hex digits, ':' and '.', and at least one character. */
+    private static boolean hexColonDot(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Family family(Ip a) {

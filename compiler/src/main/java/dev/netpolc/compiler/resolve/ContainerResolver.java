@@ -402,7 +402,7 @@ final class ContainerResolver {
             }
             return mac.toString();
         }
-        String h = NetworkResolver.sha256Hex("mac\0" + c.name + "\0" + net.name);
+        String h = Sha256.hex("mac\0" + c.name + "\0" + net.name, 8);
         return "02:42:" + h.substring(0, 2) + ":" + h.substring(2, 4) + ":" + h.substring(4, 6) + ":" + h.substring(6, 8);
     }
 
@@ -464,7 +464,10 @@ final class ContainerResolver {
             return List.of();
         }
         Draft net = gateway.network;
-        Attachment at = attachments.stream().filter(a -> a.network().equals(net.name)).findFirst().orElseThrow();
+        Attachment at = null;
+        for (int i = 0; at == null; i++) {
+            at = attachments.get(i).network().equals(net.name) ? attachments.get(i) : null;
+        }
         List<PublishedPort> out = new ArrayList<>();
         List<Family> families = new ArrayList<>();
         Ip hostIp = spec.hostAddress();

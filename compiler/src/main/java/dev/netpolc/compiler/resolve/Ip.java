@@ -68,6 +68,11 @@ final class Ip {
         if (prefix == null) {
             return value;
         }
+        if (isIPv4()) {
+            // IPv4 in a long: BigInteger's operations, cheap once compiled, are slow in the
+            // interpreter that runs most of a small compile.
+            return BigInteger.valueOf(value.longValue() & ~hostMask4());
+        }
         return value.andNot(hostMask());
     }
 
@@ -76,7 +81,14 @@ final class Ip {
         if (prefix == null) {
             return value;
         }
+        if (isIPv4()) {
+            return BigInteger.valueOf(value.longValue() | hostMask4());
+        }
         return first().or(hostMask());
+    }
+
+    private long hostMask4() {
+        return (1L << (32 - prefix)) - 1;
     }
 
     private BigInteger hostMask() {

@@ -18,7 +18,6 @@ import dev.netpolc.ir.Subnet;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -132,7 +131,10 @@ final class NetworkResolver {
         // Default bridge names are claimed before names the policy writes, so that a clash is
         // reported at the 'bridge-name' (or uplink) that was written, not at the default.
         for (Draft d : drafts) {
-            boolean named = d.block.attrs().stream().anyMatch(a -> a.key().equals("bridge-name"));
+            boolean named = false;
+            for (Attr a : d.block.attrs()) {
+                named |= a.key().equals("bridge-name");
+            }
             if (d.driverKnown && !named && (d.driver == Driver.BRIDGE || d.driver == Driver.OVERLAY)) {
                 d.bridgeName = defaultBridgeName(d);
             }
@@ -501,7 +503,15 @@ final class NetworkResolver {
 
     /** Reports subnets that overlap, in O(n log n): sort by first address, keep the widest reach. */
     private void checkOverlaps(List<Draft> drafts, Family family) {
-        record Interval(BigInteger first, BigInteger last, Draft owner, int order) {}
+        // Ordered by a method of its own rather than a Comparator built from lambdas: linking
+        // those at run time cost a compile of 100 networks about 10 ms.
+        record Interval(BigInteger first, BigInteger last, Draft owner, int order) implements Comparable<Interval> {
+            @Override
+            public int compareTo(Interval o) {
+                int c = first.compareTo(o.first);
+                return c != 0 ? c : Integer.compare(order, o.order);
+            }
+        }
         List<Interval> intervals = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
             Draft d = drafts.get(i);
@@ -510,7 +520,7 @@ final class NetworkResolver {
                 intervals.add(new Interval(Addresses.first(s), Addresses.last(s), d, i));
             }
         }
-        intervals.sort(Comparator.comparing(Interval::first).thenComparingInt(Interval::order));
+        intervals.sort(null);
         Interval reach = null;
         for (Interval cur : intervals) {
             if (reach != null && cur.first().compareTo(reach.last()) <= 0) {
@@ -699,7 +709,7 @@ final class NetworkResolver {
 
     private String defaultBridgeName(Draft d) {
         String name = d.name.equals(DEFAULT_BRIDGE_NETWORK) && d.driver == Driver.BRIDGE ? DEFAULT_BRIDGE_NAME
-                : "br-" + sha256Hex(d.name).substring(0, 12);
+                : "br-" + Sha256.hex(d.name, 12);
         if (!interfaces.isFree(name)) {
             diags.report(DiagnosticCode.DUPLICATE_INTERFACE_NAME, d.span(),
                     "the default bridge name '" + name + "' of network '" + d.name + "' is already used",
@@ -708,10 +718,6 @@ final class NetworkResolver {
         }
         interfaces.claimGenerated(name, () -> "the bridge of network '" + d.name + "'", d.span());
         return name;
-    }
-
-    static String sha256Hex(String s) {
-        return Sha256.hex(s);
     }
 
     static String lower(String s) {

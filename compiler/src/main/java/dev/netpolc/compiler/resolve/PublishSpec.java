@@ -21,13 +21,13 @@ import java.util.regex.Pattern;
 record PublishSpec(Ip hostAddress, SourceSpan hostAddressSpan, int hostPort, int containerPort, int count,
         Protocol protocol) {
 
-    private static final Pattern PORTS = Pattern.compile("([0-9]{1,10})(?:-([0-9]{1,10}))?");
-    private static final Pattern DOCKER_STYLE = Pattern.compile("(?:(.+):)?([0-9-]+):([0-9-]+)(/[a-z]+)?");
+    /** Docker's {@code -p} form, recognised to suggest netpolc's; compiled only when a publish is wrong. */
+    private static final String DOCKER_STYLE = "(?:(.+):)?([0-9-]+):([0-9-]+)(/[a-z]+)?";
 
     static PublishSpec parse(Diagnostics diags, Attr p) {
         Value host = p.values().get(0);
         if (p.values().size() < 2) {
-            Matcher m = DOCKER_STYLE.matcher(host.text());
+            Matcher m = Pattern.compile(DOCKER_STYLE).matcher(host.text());
             Note help = m.matches()
                     ? Note.help("write 'publish " + (m.group(1) != null ? m.group(1) + ":" : "") + m.group(2) + " -> "
                             + m.group(3) + (m.group(4) != null ? m.group(4) : "") + "'")
@@ -130,14 +130,17 @@ record PublishSpec(Ip hostAddress, SourceSpan hostAddressSpan, int hostPort, int
 
     /** {@code [first, last]}, or null when reported as wrong. */
     private static int[] ports(Diagnostics diags, String text, SourceSpan span, String side) {
-        Matcher m = PORTS.matcher(text);
-        if (!m.matches()) {
+        // PORT or PORT-PORT, each of 1 to 10 digits; read by a loop rather than a regular
+        // expression, because this runs for every published port, mostly in the interpreter.
+        int dash = text.indexOf('-');
+        int firstEnd = dash < 0 ? text.length() : dash;
+        if (!digits(text, 0, firstEnd) || (dash >= 0 && !digits(text, dash + 1, text.length()))) {
             diags.report(DiagnosticCode.INVALID_PUBLISH, span, "'" + Names.printable(text) + "' is not a " + side
                     + " port or port range", Note.help("write a port such as 8080, or a range such as 9000-9009"));
             return null;
         }
-        long first = Long.parseLong(m.group(1));
-        long last = m.group(2) == null ? first : Long.parseLong(m.group(2));
+        long first = Long.parseLong(text, 0, firstEnd, 10);
+        long last = dash < 0 ? first : Long.parseLong(text, dash + 1, text.length(), 10);
         for (long port : new long[] {first, last}) {
             if (port < 1 || port > 65535) {
                 diags.report(DiagnosticCode.PORT_OUT_OF_RANGE, span, side + " port " + port + " is outside 1-65535",
@@ -151,5 +154,19 @@ record PublishSpec(Ip hostAddress, SourceSpan hostAddressSpan, int hostPort, int
             return null;
         }
         return new int[] {(int) first, (int) last};
+    }
+
+    /** Whether {@code s[from, to)} is 1 to 10 ASCII digits. */
+    private static boolean digits(String s, int from, int to) {
+        if (to - from < 1 || to - from > 10) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }
