@@ -82,6 +82,16 @@ final class DockerLayout {
         return mine;
     }
 
+    /** Adds a rule, with a comment naming the network it is for when annotating. */
+    private void add(Ruleset.Table t, Network source, Rule r) {
+        add(t, annotate ? of(source) : null, r);
+    }
+
+    /** Adds a rule, with a comment naming the published port it is for when annotating. */
+    private void add(Ruleset.Table t, Port source, Rule r) {
+        add(t, annotate ? of(source) : null, r);
+    }
+
     /** Adds a rule, with a comment naming its source when annotating. */
     private void add(Ruleset.Table t, String source, Rule r) {
         if (annotate) {
@@ -141,39 +151,39 @@ final class DockerLayout {
             String br = n.bridgeName();
             if (n.internal()) {
                 if (n.icc()) {
-                    add(t, of(n), Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
+                    add(t, n, Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
                 }
                 continue;
             }
-            add(t, of(n), Rule.in(forward).outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
-            add(t, of(n), Rule.in(forward).outInterface(br).jump(docker));
-            add(t, of(n), Rule.in(forward).inInterface(br).notOutInterface(br).jump("ACCEPT"));
+            add(t, n, Rule.in(forward).outInterface(br).match("-m conntrack --ctstate RELATED,ESTABLISHED").jump("ACCEPT"));
+            add(t, n, Rule.in(forward).outInterface(br).jump(docker));
+            add(t, n, Rule.in(forward).inInterface(br).notOutInterface(br).jump("ACCEPT"));
             if (n.icc()) {
-                add(t, of(n), Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
+                add(t, n, Rule.in(forward).inInterface(br).outInterface(br).jump("ACCEPT"));
             }
         }
         // An overlay's bridge is in the host's namespace here (Docker keeps it in a namespace of its
         // own): with br_netfilter its bridged traffic crosses this FORWARD chain, and the segment's
         // containers, on this node or another, must still meet.
         for (Network n : overlays) {
-            add(t, of(n), Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("ACCEPT"));
+            add(t, n, Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("ACCEPT"));
         }
         // Docker appends the icc DROP, so it comes after the accepting rules of every bridge.
         for (Network n : bridges) {
             if (!n.icc()) {
-                add(t, of(n), Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+                add(t, n, Rule.in(forward).inInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
             }
         }
         for (Port pp : ports) {
             PublishedPort p = pp.port();
             String br = bridgeOf(p);
-            add(t, of(pp), Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
+            add(t, pp, Rule.in(docker).destination(p.containerAddress().hostCidr()).notInInterface(br).outInterface(br)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("ACCEPT"));
         }
         if (owned) {
             for (Network n : newestFirst) {
                 if (!n.internal()) {
-                    add(t, of(n), Rule.in(docker).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+                    add(t, n, Rule.in(docker).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
                 }
             }
         }
@@ -181,21 +191,21 @@ final class DockerLayout {
             String br = n.bridgeName();
             if (n.internal()) {
                 String subnet = n.subnet(family).orElseThrow().cidr().toString();
-                add(t, of(n), Rule.in(stage1).notSource(subnet).outInterface(br).jump("DROP"));
-                add(t, of(n), Rule.in(stage1).notDestination(subnet).inInterface(br).jump("DROP"));
+                add(t, n, Rule.in(stage1).notSource(subnet).outInterface(br).jump("DROP"));
+                add(t, n, Rule.in(stage1).notDestination(subnet).inInterface(br).jump("DROP"));
             } else {
-                add(t, of(n), Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
+                add(t, n, Rule.in(stage1).inInterface(br).notOutInterface(br).jump(stage2));
             }
         }
         // ... and nothing is routed into or out of it, as nothing reaches Docker's overlay namespace
         for (Network n : overlays) {
-            add(t, of(n), Rule.in(stage1).inInterface(n.bridgeName()).notOutInterface(n.bridgeName()).jump("DROP"));
-            add(t, of(n), Rule.in(stage1).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
+            add(t, n, Rule.in(stage1).inInterface(n.bridgeName()).notOutInterface(n.bridgeName()).jump("DROP"));
+            add(t, n, Rule.in(stage1).notInInterface(n.bridgeName()).outInterface(n.bridgeName()).jump("DROP"));
         }
         add(t, builtin, Rule.in(stage1).jump("RETURN"));
         for (Network n : newestFirst) {
             if (!n.internal()) {
-                add(t, of(n), Rule.in(stage2).outInterface(n.bridgeName()).jump("DROP"));
+                add(t, n, Rule.in(stage2).outInterface(n.bridgeName()).jump("DROP"));
             }
         }
         add(t, builtin, Rule.in(stage2).jump("RETURN"));
@@ -227,22 +237,22 @@ final class DockerLayout {
             String translate = n.snatSource() != null && family == Family.IPV4
                     ? "SNAT --to-source " + n.snatSource().text() : "MASQUERADE";
             if (!proxy) {
-                add(t, of(n), Rule.in(postrouting).outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
+                add(t, n, Rule.in(postrouting).outInterface(br).match("-m addrtype --src-type LOCAL").jump(translate));
             }
             if (n.masquerade()) {
-                add(t, of(n), Rule.in(postrouting).source(n.subnet(family).orElseThrow().cidr().toString())
+                add(t, n, Rule.in(postrouting).source(n.subnet(family).orElseThrow().cidr().toString())
                         .notOutInterface(br).jump(translate));
             }
         }
         for (Port pp : ports) {
             PublishedPort p = pp.port();
             String cip = p.containerAddress().hostCidr();
-            add(t, of(pp), Rule.in(postrouting).source(cip).destination(cip)
+            add(t, pp, Rule.in(postrouting).source(cip).destination(cip)
                     .destinationPort(p.protocol().keyword(), p.containerPort()).jump("MASQUERADE"));
         }
         for (Network n : external) {
             if (n.masquerade() && proxy) {
-                add(t, of(n), Rule.in(docker).inInterface(n.bridgeName()).jump("RETURN"));
+                add(t, n, Rule.in(docker).inInterface(n.bridgeName()).jump("RETURN"));
             }
         }
         for (Port pp : ports) {
@@ -254,7 +264,7 @@ final class DockerLayout {
             if (proxy) {
                 dnat.notInInterface(bridgeOf(p));
             }
-            add(t, of(pp), dnat.destinationPort(p.protocol().keyword(), p.hostPort())
+            add(t, pp, dnat.destinationPort(p.protocol().keyword(), p.hostPort())
                     .jump("DNAT --to-destination " + p.containerAddress().withPort(p.containerPort())));
         }
     }
@@ -266,7 +276,7 @@ final class DockerLayout {
         String postrouting = hook(t, "POSTROUTING");
         for (Port pp : ports) {
             if (pp.port().protocol() == Protocol.SCTP) {
-                add(t, of(pp), Rule.in(postrouting).sourcePort("sctp", pp.port().containerPort()).jump("CHECKSUM --checksum-fill"));
+                add(t, pp, Rule.in(postrouting).sourcePort("sctp", pp.port().containerPort()).jump("CHECKSUM --checksum-fill"));
             }
         }
     }

@@ -98,7 +98,9 @@ public final class Ruleset {
             }
             for (String chain : order) {
                 for (Rule r : t.rules.get(chain)) {
-                    b.append("-A ").append(chain).append(' ').append(r.spec()).append('\n');
+                    b.append("-A ").append(chain).append(' ');
+                    r.appendSpec(b);
+                    b.append('\n');
                 }
             }
             b.append("COMMIT\n");
