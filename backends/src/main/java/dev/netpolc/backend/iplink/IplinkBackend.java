@@ -30,9 +30,16 @@ public final class IplinkBackend implements Backend {
     }
 
     private final Script script;
+    private final IplinkScripts scripts;
 
     public IplinkBackend(Script script) {
+        this(script, IplinkScripts.PARALLEL_MIN_CONTAINERS);
+    }
+
+    /** A backend that prints the container sections with two threads from {@code parallelMinContainers} containers on (tests). */
+    IplinkBackend(Script script, int parallelMinContainers) {
         this.script = script;
+        this.scripts = new IplinkScripts(parallelMinContainers);
     }
 
     @Override
@@ -66,9 +73,9 @@ public final class IplinkBackend implements Backend {
     public String render(Policy policy, RenderOptions options) {
         HostPlan plan = plan(policy, options.node());
         return switch (script) {
-            case SETUP -> IplinkScripts.setup(plan);
-            case TEARDOWN -> IplinkScripts.teardown(plan);
-            case BATCH -> IplinkScripts.batch(plan);
+            case SETUP -> scripts.setup(plan);
+            case TEARDOWN -> scripts.teardown(plan);
+            case BATCH -> scripts.batch(plan);
         };
     }
 }

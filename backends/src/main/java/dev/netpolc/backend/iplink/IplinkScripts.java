@@ -29,7 +29,15 @@ import java.util.function.BiConsumer;
  */
 final class IplinkScripts {
 
-    private IplinkScripts() {}
+    /** Containers at which the container sections are printed by two threads (each half its own text). */
+    static final int PARALLEL_MIN_CONTAINERS = 20_000;
+
+    private final int parallelMinContainers;
+
+    /** Scripts whose container sections are printed by two threads from {@code parallelMinContainers} containers on. */
+    IplinkScripts(int parallelMinContainers) {
+        this.parallelMinContainers = parallelMinContainers;
+    }
 
     /** A fixed part of the scripts, read once. */
     private static final class Text {
@@ -94,15 +102,12 @@ final class IplinkScripts {
         b.append(" nolearning\n");
     }
 
-    /** Containers at which the container sections are printed by two threads (each half its own text). */
-    static int parallelMinContainers = 20_000;
-
     /**
      * Prints {@code part} for every container, in order. A long list is printed in two halves at
      * once, the second into a text of its own appended after the first: the same bytes, in about
      * half the time on two cores (100,000 containers are 70 MB of script).
      */
-    private static void perContainer(StringBuilder b, List<ContainerView> cs, BiConsumer<StringBuilder, ContainerView> part) {
+    private void perContainer(StringBuilder b, List<ContainerView> cs, BiConsumer<StringBuilder, ContainerView> part) {
         if (cs.size() < parallelMinContainers) {
             for (ContainerView c : cs) {
                 part.accept(b, c);
@@ -140,7 +145,7 @@ final class IplinkScripts {
     }
 
     /** Builds everything, one {@code ip} command at a time. */
-    static String setup(HostPlan plan) {
+    String setup(HostPlan plan) {
         StringBuilder b = header("iplink", plan, "setup-intro.sh");
         b.append(Text.read("setup-functions.sh"));
         sysctls(b, plan);
@@ -229,7 +234,7 @@ final class IplinkScripts {
     }
 
     /** Removes what the setup created, and nothing else. */
-    static String teardown(HostPlan plan) {
+    String teardown(HostPlan plan) {
         StringBuilder b = header("iplink-teardown", plan, "teardown-intro.sh");
         b.append(Text.read("teardown-functions.sh"));
         for (Drop d : plan.drops()) {
@@ -247,7 +252,7 @@ final class IplinkScripts {
     }
 
     /** As the setup, with one {@code ip -batch} for the host's links and one per container namespace. */
-    static String batch(HostPlan plan) {
+    String batch(HostPlan plan) {
         StringBuilder b = header("iplink-batch", plan, "batch-intro.sh");
         b.append(Text.read("batch-functions.sh"));
         for (BridgeView br : plan.bridges()) {

@@ -58,17 +58,10 @@ class IplinkBackendTest {
             many.add(container("c" + i, "n", null));
         }
         Policy p = new Policy(List.of("t.net"), HostSettings.defaults(), List.of(bridge("n", "br-n")), many);
-        int threshold = IplinkScripts.parallelMinContainers;
-        try {
-            for (IplinkBackend.Script script : IplinkBackend.Script.values()) {
-                IplinkScripts.parallelMinContainers = Integer.MAX_VALUE;
-                String oneThread = new IplinkBackend(script).render(p);
-                IplinkScripts.parallelMinContainers = 10;
-                assertEquals(oneThread, new IplinkBackend(script).render(p), script.name());
-                assertTrue(oneThread.contains("c300"), script.name());
-            }
-        } finally {
-            IplinkScripts.parallelMinContainers = threshold;
+        for (IplinkBackend.Script script : IplinkBackend.Script.values()) {
+            String oneThread = new IplinkBackend(script, Integer.MAX_VALUE).render(p);
+            assertEquals(oneThread, new IplinkBackend(script, 10).render(p), script.name());
+            assertTrue(oneThread.contains("c300"), script.name());
         }
     }
 
