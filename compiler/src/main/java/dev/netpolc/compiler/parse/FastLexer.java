@@ -18,8 +18,9 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * grammar's lexer ({@code NetPolicyLexer}) yields for a file without lexical errors (same type,
  * text, line, column, channel and code-point start and stop index, and the same end-of-file
  * token), and is verified against that lexer by {@code FastLexerTest}. It exists for start-up
- * speed only: the generated lexer's interpreted simulator and the deserialisation of its automaton
- * cost about 20 ms of a cold {@code netpolc compile}, this loop well under one.
+ * speed only: in a fresh JVM the generated lexer (the deserialisation of its automaton, then its
+ * simulator, interpreted until the JIT gets to it) took about 40 ms to lex a 10 KB policy, this
+ * class 5-10 ms, class loading included.
  *
  * <p>Any doubt falls back to ANTLR: wherever the grammar's lexer would yield UNEXPECTED_CHAR or
  * UNTERMINATED_STRING, and at a lone surrogate (which a decoded file never holds), this throws
