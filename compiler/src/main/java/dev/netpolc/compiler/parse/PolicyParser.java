@@ -21,7 +21,6 @@ import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.BaseErrorListener;
-import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -32,8 +31,6 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.TokenFactory;
-import org.antlr.v4.runtime.TokenSource;
 import org.antlr.v4.runtime.UnbufferedTokenStream;
 import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
@@ -155,55 +152,15 @@ public final class PolicyParser {
 
     /** Parses text that starts at line {@code firstLine} of the file; null on any error. */
     private static List<Object> fastParse(String fileName, String text, int firstLine) {
-        NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
-        lexer.removeErrorListeners();
-        lexer.setLine(firstLine);
-        TokenSource checked = new TokenSource() {
-            @Override
-            public Token nextToken() {
-                Token t = lexer.nextToken();
-                int type = t.getType();
-                if (type == NetPolicyLexer.UNEXPECTED_CHAR || type == NetPolicyLexer.UNTERMINATED_STRING) {
-                    throw new ParseCancellationException("lexical error");
-                }
-                return t;
-            }
-
-            @Override
-            public int getLine() {
-                return lexer.getLine();
-            }
-
-            @Override
-            public int getCharPositionInLine() {
-                return lexer.getCharPositionInLine();
-            }
-
-            @Override
-            public CharStream getInputStream() {
-                return lexer.getInputStream();
-            }
-
-            @Override
-            public String getSourceName() {
-                return lexer.getSourceName();
-            }
-
-            @Override
-            public void setTokenFactory(TokenFactory<?> factory) {
-                lexer.setTokenFactory(factory);
-            }
-
-            @Override
-            public TokenFactory<?> getTokenFactory() {
-                return lexer.getTokenFactory();
-            }
-        };
+        // The hand-written lexer, not the grammar's: a cold start pays for the generated lexer's
+        // automaton and its interpreted simulator (FastLexer says why that is safe). It throws
+        // ParseCancellationException where the grammar's lexer would yield an error token.
+        FastLexer lexer = new FastLexer(text, fileName, firstLine);
         AstBuilder builder = new AstBuilder(fileName);
         List<Object> items = new ArrayList<>();
         try {
             // The stream reads its first token when it is made: a lexical error can stop it already.
-            UnbufferedTokenStream<Token> tokens = new UnbufferedTokenStream<>(checked);
+            UnbufferedTokenStream<Token> tokens = new UnbufferedTokenStream<>(lexer);
             NetPolicyParser parser = new NetPolicyParser(tokens);
             parser.removeErrorListeners();
             parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
