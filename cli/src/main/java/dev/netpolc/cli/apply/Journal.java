@@ -31,7 +31,7 @@ import java.util.Set;
 final class Journal {
 
     static final String FILE = "journal";
-    private static final String MAGIC = "netpolc-journal 1\n";
+    static final String MAGIC = "netpolc-journal 1\n";
 
     /** What one family's tables were, and which of them the transaction writes. */
     record Xt(String save, Set<String> written) {}
@@ -153,7 +153,10 @@ final class Journal {
                 at = nl + 1 + length + 1;
             }
         } catch (IOException | RuntimeException e) {
-            throw new ApplyException("cannot read the transaction journal " + file + ": " + e.getMessage());
+            throw new ApplyException("cannot read the transaction journal " + file + ": " + e.getMessage()
+                    + "; an apply was interrupted and what it changed cannot be undone from this file. Check the host"
+                    + " (iptables-save, ip6tables-save, nft list ruleset, ip -d link), put back by hand what should"
+                    + " not be there, then delete " + file + " to let apply, --down and status go on");
         }
         Map<String, Xt> xt = new LinkedHashMap<>();
         for (String tool : list(p.getProperty("families", ""))) {
