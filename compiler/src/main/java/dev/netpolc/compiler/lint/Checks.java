@@ -40,13 +40,9 @@ public final class Checks {
     }
 
     /** NP3012: a rule an earlier terminal rule covers entirely. */
-    static final class ShadowedRule implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.SHADOWED_RULE;
-        }
-
-        public String name() {
-            return "shadowed-rule";
+    static final class ShadowedRule extends Check {
+        ShadowedRule() {
+            super(DiagnosticCode.SHADOWED_RULE, "shadowed-rule");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -80,13 +76,9 @@ public final class Checks {
     }
 
     /** NP3013: a rule whose connections a later rule with the same verdict decides the same way. */
-    static final class RedundantRule implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.REDUNDANT_RULE;
-        }
-
-        public String name() {
-            return "redundant-rule";
+    static final class RedundantRule extends Check {
+        RedundantRule() {
+            super(DiagnosticCode.REDUNDANT_RULE, "redundant-rule");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -125,13 +117,9 @@ public final class Checks {
     }
 
     /** NP3014: an allow of what Docker already allows, or a deny of what it already blocks. */
-    static final class UselessRule implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.USELESS_RULE;
-        }
-
-        public String name() {
-            return "useless-rule";
+    static final class UselessRule extends Check {
+        UselessRule() {
+            super(DiagnosticCode.USELESS_RULE, "useless-rule");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -168,13 +156,9 @@ public final class Checks {
     }
 
     /** NP3015: two rules with opposite verdicts that share some connections, neither holding the other. */
-    static final class OverlappingRules implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.OVERLAPPING_RULES;
-        }
-
-        public String name() {
-            return "overlapping-rules";
+    static final class OverlappingRules extends Check {
+        OverlappingRules() {
+            super(DiagnosticCode.OVERLAPPING_RULES, "overlapping-rules");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -202,18 +186,35 @@ public final class Checks {
         }
     }
 
+    /** A check with its code and name fixed when it is made. */
+    abstract static class Check implements LintCheck {
+        private final DiagnosticCode code;
+        private final String name;
+
+        Check(DiagnosticCode code, String name) {
+            this.code = code;
+            this.name = name;
+        }
+
+        @Override
+        public final DiagnosticCode code() {
+            return code;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+    }
+
     static Diagnostic warn(DiagnosticCode code, SourceSpan span, String message, Note... notes) {
         return Diagnostic.of(code, span, message, notes);
     }
 
     /** NP3001: a network no container uses. */
-    static final class UnusedNetwork implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.UNUSED_NETWORK;
-        }
-
-        public String name() {
-            return "unused-network";
+    static final class UnusedNetwork extends Check {
+        UnusedNetwork() {
+            super(DiagnosticCode.UNUSED_NETWORK, "unused-network");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -230,13 +231,9 @@ public final class Checks {
     }
 
     /** NP3002: icc off where there is nobody to keep apart. */
-    static final class IccOffFewContainers implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.ICC_OFF_FEW_CONTAINERS;
-        }
-
-        public String name() {
-            return "icc-off-few-containers";
+    static final class IccOffFewContainers extends Check {
+        IccOffFewContainers() {
+            super(DiagnosticCode.ICC_OFF_FEW_CONTAINERS, "icc-off-few-containers");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -255,13 +252,9 @@ public final class Checks {
     }
 
     /** NP3003: masquerade off, so the upstream must route the subnet back. */
-    static final class MasqueradeOffNeedsRoute implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.MASQUERADE_OFF_NEEDS_ROUTE;
-        }
-
-        public String name() {
-            return "masquerade-off-needs-route";
+    static final class MasqueradeOffNeedsRoute extends Check {
+        MasqueradeOffNeedsRoute() {
+            super(DiagnosticCode.MASQUERADE_OFF_NEEDS_ROUTE, "masquerade-off-needs-route");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -283,13 +276,9 @@ public final class Checks {
     }
 
     /** NP3004: a static address inside the dynamic range. */
-    static final class StaticAddressInRange implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.STATIC_ADDRESS_IN_RANGE;
-        }
-
-        public String name() {
-            return "static-address-in-range";
+    static final class StaticAddressInRange extends Check {
+        StaticAddressInRange() {
+            super(DiagnosticCode.STATIC_ADDRESS_IN_RANGE, "static-address-in-range");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -320,13 +309,9 @@ public final class Checks {
     }
 
     /** NP3005: the gateway inside the dynamic range. */
-    static final class GatewayInRange implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.GATEWAY_IN_RANGE;
-        }
-
-        public String name() {
-            return "gateway-in-range";
+    static final class GatewayInRange extends Check {
+        GatewayInRange() {
+            super(DiagnosticCode.GATEWAY_IN_RANGE, "gateway-in-range");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -347,13 +332,9 @@ public final class Checks {
     }
 
     /** NP3006: Docker's bridge name while netpolc's chains are not Docker's. */
-    static final class Docker0WithPrefix implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.DOCKER0_WITH_PREFIX;
-        }
-
-        public String name() {
-            return "docker0-with-prefix";
+    static final class Docker0WithPrefix extends Check {
+        Docker0WithPrefix() {
+            super(DiagnosticCode.DOCKER0_WITH_PREFIX, "docker0-with-prefix");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -375,13 +356,9 @@ public final class Checks {
     }
 
     /** NP3007: a network MTU above the uplink's. */
-    static final class MtuAboveUplink implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.MTU_ABOVE_UPLINK;
-        }
-
-        public String name() {
-            return "mtu-above-uplink";
+    static final class MtuAboveUplink extends Check {
+        MtuAboveUplink() {
+            super(DiagnosticCode.MTU_ABOVE_UPLINK, "mtu-above-uplink");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -399,13 +376,9 @@ public final class Checks {
     }
 
     /** NP3008: an include that adds nothing the policy uses. */
-    static final class UnusedInclude implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.UNUSED_INCLUDE;
-        }
-
-        public String name() {
-            return "unused-include";
+    static final class UnusedInclude extends Check {
+        UnusedInclude() {
+            super(DiagnosticCode.UNUSED_INCLUDE, "unused-include");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -443,17 +416,13 @@ public final class Checks {
     }
 
     /** NP3009: a host port the kernel may also hand out to outgoing connections. */
-    static final class EphemeralHostPort implements LintCheck {
+    static final class EphemeralHostPort extends Check {
         /** Linux's default net.ipv4.ip_local_port_range. */
         static final int FIRST = 32768;
         static final int LAST = 60999;
 
-        public DiagnosticCode code() {
-            return DiagnosticCode.EPHEMERAL_HOST_PORT;
-        }
-
-        public String name() {
-            return "ephemeral-host-port";
+        EphemeralHostPort() {
+            super(DiagnosticCode.EPHEMERAL_HOST_PORT, "ephemeral-host-port");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -474,13 +443,9 @@ public final class Checks {
     }
 
     /** NP3010: Docker's choice of the gateway network is not the first attach. */
-    static final class GatewayNotFirstAttach implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.GATEWAY_NOT_FIRST_ATTACH;
-        }
-
-        public String name() {
-            return "gateway-not-first-attach";
+    static final class GatewayNotFirstAttach extends Check {
+        GatewayNotFirstAttach() {
+            super(DiagnosticCode.GATEWAY_NOT_FIRST_ATTACH, "gateway-not-first-attach");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
@@ -509,13 +474,9 @@ public final class Checks {
      * which goes to multicast, and the containers of an internal network cannot reach each other
      * over IPv6. The kernel lab shows it.
      */
-    static final class InternalIpv6NdDropped implements LintCheck {
-        public DiagnosticCode code() {
-            return DiagnosticCode.INTERNAL_IPV6_ND_DROPPED;
-        }
-
-        public String name() {
-            return "internal-ipv6-nd-dropped";
+    static final class InternalIpv6NdDropped extends Check {
+        InternalIpv6NdDropped() {
+            super(DiagnosticCode.INTERNAL_IPV6_ND_DROPPED, "internal-ipv6-nd-dropped");
         }
 
         public List<Diagnostic> check(LintContext ctx) {
