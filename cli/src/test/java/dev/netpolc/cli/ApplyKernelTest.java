@@ -502,6 +502,78 @@ class ApplyKernelTest {
         }
     }
 
+    /** 'ip' in container namespace {@code child} (one apply created inside the test's namespace). */
+    private static Kernel.Result inside(String child, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Kernel.ip(), "-n", child));
+        cmd.addAll(List.of(args));
+        return Kernel.run(null, cmd);
+    }
+
+    /** The links, addresses and routes of container namespace {@code child}, as in {@link #links}. */
+    private static String insideState(String child) {
+        Kernel.Result l = inside(child, "-o", "-d", "link", "show");
+        Kernel.Result a = inside(child, "-o", "addr", "show");
+        Kernel.Result r4 = inside(child, "route", "show");
+        Kernel.Result r6 = inside(child, "-6", "route", "show");
+        assertTrue(l.ok() && a.ok() && r4.ok() && r6.ok(), l.err() + a.err() + r4.err() + r6.err());
+        return (l.out() + a.out() + r4.out() + r6.out()).replaceAll("state [A-Z]+", "")
+                .replaceAll("(LOWER_UP|NO-CARRIER|M-DOWN),?", "").replaceAll("valid_lft \\S+ preferred_lft \\S+", "")
+                .replaceAll("tentative ", "").replaceAll("(?m)^.*(inet6 fe80:|fe80::/64|ff00::/8).*\n", "");
+    }
+
+    /**
+     * Inside a container namespace apply created, an address, the MTU, the up state of the
+     * interface or of the loopback, or the default route changed by hand: status reports it (exit
+     * 1), --dry-run shows the repair, apply puts it back, and a second apply has nothing to do. An
+     * interface renamed away is made again (its veth pair is recreated). The host's links stay.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"address", "mtu", "down", "lo-down", "route", "route6", "renamed"})
+    void aContainerSideChangeIsReportedAndRepaired(String what) {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, B));
+            String web = ns.children().stream().filter(c -> c.endsWith("web")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no namespace for container web: " + ns.children()));
+            String before = insideState(web);
+            assertTrue(before.contains("default via "), before);
+            String host = links(ns, null);
+            switch (what) {
+                case "address" -> {
+                    String v4 = inside(web, "-o", "-4", "addr", "show", "dev", "eth0").out().split("\\s+")[3];
+                    assertTrue(inside(web, "addr", "del", v4, "dev", "eth0").ok());
+                    assertTrue(inside(web, "addr", "add", "10.250.0.9/24", "dev", "eth0").ok());
+                }
+                case "mtu" -> assertTrue(inside(web, "link", "set", "dev", "eth0", "mtu", "1400").ok());
+                case "down" -> assertTrue(inside(web, "link", "set", "dev", "eth1", "down").ok());
+                case "lo-down" -> assertTrue(inside(web, "link", "set", "dev", "lo", "down").ok());
+                case "route" -> assertTrue(inside(web, "route", "del", "default").ok());
+                case "route6" -> assertTrue(inside(web, "-6", "route", "del", "default").ok());
+                default -> assertTrue(inside(web, "link", "set", "dev", "eth1", "name", "ethx").ok());
+            }
+            assertNotEquals(before, insideState(web));
+            Run st = status(ns, B);
+            assertEquals(1, st.exitCode(), st.out());
+            assertTrue(st.out().contains("~ namespace " + web + " ("), st.out());
+            Run dry = apply(ns, "--dry-run", B);
+            assertTrue(dry.out().contains("~ namespace " + web + " ("), dry.out());
+            assertEquals(st.out().lines().skip(1).toList(), dry.out().lines().skip(1).toList());
+            Run r = apply(ns, B);
+            assertOk(r);
+            if (what.equals("renamed")) {
+                // A new veth pair (new interface indexes); the renamed end went with its host end.
+                assertTrue(inside(web, "-o", "link", "show", "dev", "eth1").ok());
+                assertTrue(!inside(web, "-o", "link", "show", "dev", "ethx").ok());
+            } else {
+                assertEquals(before, insideState(web));
+                assertEquals(host, links(ns, null), "the host's links changed");
+            }
+            assertEquals(0, status(ns, B).exitCode(), status(ns, B).out());
+            Run again = apply(ns, B);
+            assertOk(again);
+            assertTrue(again.err().contains(": no changes"), again.err());
+        }
+    }
+
     /** iptables-save, ip6tables-save and nft list ruleset exactly as printed, less iptables-save's dated comments. */
     private static String firewall(Kernel.Netns ns) {
         StringBuilder b = new StringBuilder();

@@ -269,7 +269,12 @@ public final class Apply {
         /** Our nft tables (by name) as listed, null for a table that is not there. */
         final Map<String, String> nft = new LinkedHashMap<>();
 
+        /**
+         * Reads the firewall: iptables-save and ip6tables-save, and each nft table, all at the same
+         * time (none of them changes anything, and each waits mostly on the kernel).
+         */
         Snapshot(Set<String> nftTables, boolean needXtables) throws ApplyException {
+            Map<String, Task<Host.Result>> saves = new LinkedHashMap<>();
             for (String tool : List.of("iptables", "ip6tables")) {
                 if (!Host.has(tool + "-save")) {
                     if (needXtables) {
@@ -278,19 +283,26 @@ public final class Apply {
                     }
                     continue;
                 }
-                Host.Result r = host.run(null, tool + "-save", "-c");
-                if (!r.ok()) {
-                    throw new ApplyException("cannot read the firewall with " + tool + "-save: " + r.reason());
-                }
-                xtablesText.put(tool, r.out());
-                xtables.put(tool, Xtables.parse(r.out()));
+                saves.put(tool, Task.start(tool + "-save", () -> host.run(null, tool + "-save", "-c")));
             }
+            Map<String, Task<String>> lists = new LinkedHashMap<>();
             if (Host.has("nft")) {
                 for (String t : nftTables) {
-                    nft.put(t, nftTable(t));
+                    lists.put(t, Task.start("nft-list", () -> nftTable(t)));
                 }
             } else if (o.firewall() == Firewall.NFTABLES) {
                 throw new ApplyException("nft is not installed; the nftables backend needs the nftables package");
+            }
+            for (var e : saves.entrySet()) {
+                Host.Result r = e.getValue().get();
+                if (!r.ok()) {
+                    throw new ApplyException("cannot read the firewall with " + e.getKey() + "-save: " + r.reason());
+                }
+                xtablesText.put(e.getKey(), r.out());
+                xtables.put(e.getKey(), Xtables.parse(r.out()));
+            }
+            for (var e : lists.entrySet()) {
+                nft.put(e.getKey(), e.getValue().get());
             }
         }
     }
@@ -345,14 +357,27 @@ public final class Apply {
 
     private int run(InputStream in, PrintStream out) throws ApplyException {
         Properties record = store.record();
+        Set<String> tables = new LinkedHashSet<>(List.of(o.policy().settings().nftTable()));
+        if (record != null) {
+            tables.add(record.getProperty("nft-table", o.policy().settings().nftTable()));
+        }
+        // What the namespace holds is read while the policy is rendered: the reads change nothing,
+        // and they wait mostly on the kernel and on other processes, the rendering on this one.
+        Task<Snapshot> snapTask = Task.start("snapshot", () -> new Snapshot(tables, o.firewall() == Firewall.IPTABLES));
+        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(new Links.Scan(Map.of(), Map.of()))
+                : Task.start("links", () -> Links.scan(host));
+        Task<Map<String, Links.Attrs>> attrsTask = o.firewallOnly() ? Task.done(Map.of())
+                : Task.start("attrs", () -> Links.attrs(host));
         Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
+        // How the kernel lists the compiled nft table (from a scratch namespace), also alongside.
+        Task<String> nftCanonicalTask = o.firewall() == Firewall.NFTABLES
+                ? Task.start("nft-canonical", () -> nftCanonical(intent.nft(), intent.nftTable()))
+                : Task.done(null);
         timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
-        Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
         List<Map<String, Table>> known = new ArrayList<>();
         if (record != null) {
             prefixes.add(record.getProperty("prefix", intent.prefix()));
-            tables.add(record.getProperty("nft-table", intent.nftTable()));
             known.add(Xtables.parse(store.applied("applied.iptables")));
             known.add(Xtables.parse(store.applied("applied.ip6tables")));
         }
@@ -361,7 +386,7 @@ public final class Apply {
         intended.put("ip6tables", o.firewall() == Firewall.IPTABLES ? Xtables.parse(intent.ipv6()) : Map.of());
         intended.values().forEach(known::add);
         IptablesState own = new IptablesState(prefixes, known);
-        Snapshot snap = new Snapshot(tables, o.firewall() == Firewall.IPTABLES);
+        Snapshot snap = snapTask.get();
         timed("snapshot");
         boolean forwardPolicy = intent.layout() == Layout.DOCKER;
 
@@ -384,23 +409,34 @@ public final class Apply {
             }
         }
         if (o.firewall() == Firewall.NFTABLES) {
-            nftExpected = nftCanonical(intent.nft(), intent.nftTable());
+            nftExpected = nftCanonicalTask.get();
             plan.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
                     nftExpected));
         }
         Map<String, Links.Owned> declared = o.firewallOnly() ? Map.of()
                 : Links.declared(intent.plan(), host.containerPrefix());
-        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
-        Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
+        Links.Scan scan = scanTask.get();
+        Map<String, Links.Owned> present = scan.present();
+        Map<String, Links.Attrs> attrs = attrsTask.get();
         List<String[]> repairs = o.firewallOnly() ? List.of()
                 : Links.repairs(present, declared, Links.wanted(intent.plan()), attrs);
+        List<Links.InsideRepair> inside = o.firewallOnly() ? List.of()
+                : Links.insideRepairs(intent.plan(), host.containerPrefix(), present, scan.inside());
         boolean linkChanges = false;
+        // Whether the setup script runs: it creates what is missing and sets the sysctls; MTU,
+        // master, addresses and routes of what is there are repaired with 'ip -batch' lines.
+        boolean setup = false;
         if (!o.firewallOnly()) {
             int before = plan.size();
-            plan.addAll(Links.plan(present, declared));
+            List<String> create = Links.plan(present, declared);
+            List<String> sysctls = sysctlPlan(intent.plan());
+            plan.addAll(create);
             repairs.forEach(r -> plan.add(r[0]));
-            plan.addAll(sysctlPlan(intent.plan()));
+            inside.forEach(r -> plan.add(r.plan()));
+            plan.addAll(sysctls);
             linkChanges = plan.size() > before;
+            setup = !create.isEmpty() || !sysctls.isEmpty()
+                    || inside.stream().anyMatch(r -> r.netns() == null || r.line() == null);
         }
 
         timed("plan");
@@ -411,6 +447,7 @@ public final class Apply {
         }
         String previousLinks = store.applied("applied.iplink");
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
+        attrsBefore.putAll(Links.insideBefore(inside, scan.inside()));
         if (!plan.isEmpty()) {
             // Nothing to change, nothing to roll back: the firewall is not written and the link
             // script finds everything there; only the record is rewritten (atomically).
@@ -419,12 +456,9 @@ public final class Apply {
         }
         pause("journal");
         try {
-            for (String tool : List.of("iptables", "ip6tables")) {
-                if (merged.containsKey(tool)) {
-                    restore(tool, snap, merged.get(tool));
-                }
-                pause(tool);
-            }
+            restoreAll(snap, merged);
+            pause("iptables");
+            pause("ip6tables");
             for (String t : nftRemove) {
                 String before = snap.nft.get(t);
                 nft("table inet " + t + "\ndelete table inet " + t + "\n", "removing table inet " + t);
@@ -442,9 +476,22 @@ public final class Apply {
                 done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, previousLinks)));
                 // Stale links first: a container that moved to another network gets its interface name back.
                 Links.removeStale(host, present, declared);
+                Links.repairInside(host, inside, true);
                 pause("links-removed");
-                Links.setup(host, intent.links());
+                if (setup) {
+                    Links.setup(host, intent.links());
+                }
                 Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
+                Map<String, List<String>> routesBack = Links.routesBack(inside, scan.inside());
+                if (!routesBack.isEmpty()) {
+                    done.add(new Step("default routes", () -> {
+                        for (var e : routesBack.entrySet()) {
+                            Links.runIn(host, e.getKey(), e.getValue(), "put the default routes of namespace "
+                                    + e.getKey() + " back");
+                        }
+                    }));
+                }
+                Links.repairInside(host, inside, false);
                 timed("links");
             } else {
                 // Nothing of the links to change (the plan compared every owned link, namespace and
@@ -602,18 +649,53 @@ public final class Apply {
         }
     }
 
+    /**
+     * Loads each family's merged tables ({@link #restore}) with the two families at the same time:
+     * they are separate tables in the kernel, and each step of each waits on its own process. Both
+     * are waited for before a failure of either is thrown, so that the rollback never runs while a
+     * restore still is; both steps are in {@link #done} before either process starts.
+     */
+    private void restoreAll(Snapshot snap, Map<String, Map<String, Table>> merged) throws ApplyException {
+        List<Task<Void>> running = new ArrayList<>();
+        for (var e : merged.entrySet()) {
+            Map<String, Table> before = snap.xtables.get(e.getKey());
+            Set<String> names = e.getValue().keySet();
+            String tool = e.getKey();
+            done.add(new Step(tool + " tables " + String.join(", ", names),
+                    () -> restoreSnapshot(tool, before, names, false)));
+        }
+        for (var e : merged.entrySet()) {
+            if (merged.size() == 1) {
+                restore(e.getKey(), e.getValue());
+                return;
+            }
+            running.add(Task.start(e.getKey() + "-restore", () -> {
+                restore(e.getKey(), e.getValue());
+                return null;
+            }));
+        }
+        ApplyException failed = null;
+        for (Task<Void> t : running) {
+            try {
+                t.get();
+            } catch (ApplyException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
     /** Loads one family's merged tables with one iptables-restore, then checks them. */
-    private void restore(String tool, Snapshot snap, Map<String, Table> tables) throws ApplyException {
+    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
         String text = Xtables.print(tables.values(), true);
         if ("reject".equals(System.getProperty(FAULT)) && !tables.isEmpty()) {
             // A rule the kernel refuses, in the last table, after the others are committed.
             int last = text.lastIndexOf("COMMIT\n");
             text = text.substring(0, last) + "-A INPUT -j NETPOLC-FAULT-NO-SUCH-CHAIN\n" + text.substring(last);
         }
-        Map<String, Table> before = snap.xtables.get(tool);
         String what = tool + " tables " + String.join(", ", tables.keySet());
-        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet(), false);
-        done.add(new Step(what, undo));
         Host.Result r = host.run(text, tool + "-restore", "-w", "-c");
         if (!r.ok()) {
             throw new ApplyException(tool + "-restore refused the new " + what + ": " + r.reason());
@@ -841,13 +923,15 @@ public final class Apply {
         journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
                 store.applied("applied.iplink"));
         try {
+            Map<String, Map<String, Table>> writes = new LinkedHashMap<>();
             for (var e : merged.entrySet()) {
                 Map<String, Table> write = new LinkedHashMap<>(e.getValue());
                 write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
                 if (!write.isEmpty()) {
-                    restore(e.getKey(), snap, write);
+                    writes.put(e.getKey(), write);
                 }
             }
+            restoreAll(snap, writes);
             for (var e : dropped.entrySet()) {
                 String tool = e.getKey();
                 for (String name : e.getValue()) {
@@ -973,10 +1057,13 @@ public final class Apply {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {
-            Map<String, Links.Owned> present = Links.present(host);
+            Links.Scan scan = Links.scan(host);
+            Map<String, Links.Owned> present = scan.present();
             Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
             drift.addAll(Links.plan(present, declared));
             Links.repairs(present, declared, Links.wanted(intent.plan()), Links.attrs(host)).forEach(r -> drift.add(r[0]));
+            Links.insideRepairs(intent.plan(), host.containerPrefix(), present, scan.inside())
+                    .forEach(r -> drift.add(r.plan()));
             drift.addAll(sysctlPlan(intent.plan()));
         }
         if (drift.isEmpty()) {
