@@ -233,6 +233,7 @@ public final class Apply {
             }
             if (j.links) {
                 Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript);
+                Links.routesRestore(host, j.routesBack);
                 undone.add("links");
             }
             store.restoreFiles(j.record);
@@ -318,6 +319,36 @@ public final class Apply {
         throw new ApplyException("cannot list nftables table inet " + name + ": " + r.reason());
     }
 
+    /**
+     * How the kernel lists {@code script}'s table: the listing the last apply verified, when it
+     * loaded the same script with the same nft on the same kernel, else loaded into a scratch
+     * namespace of its own (half a second for a thousand networks: loading, and above all listing
+     * the sets' elements, which nft takes longer over than over loading them).
+     */
+    private String nftExpected(String script, String table) throws ApplyException {
+        Properties record = store.record();
+        String listing = store.applied(NFT_LISTING);
+        if (record != null && !listing.isEmpty() && nftKey().equals(record.getProperty("nft-listing-of"))
+                && script.equals(store.applied("applied.nftables"))) {
+            return listing;
+        }
+        return nftCanonical(script, table);
+    }
+
+    /** The record file with the listing the last apply verified ({@link #nftExpected}). */
+    static final String NFT_LISTING = "applied.nftables.listing";
+
+    private String nftKey;
+
+    /** What a listing depends on besides the script: nft's version and the kernel's release. */
+    private String nftKey() throws ApplyException {
+        if (nftKey == null) {
+            Host.Result r = Host.local(null, List.of("nft", "--version"));
+            nftKey = r.out().strip() + "; kernel " + System.getProperty("os.version");
+        }
+        return nftKey;
+    }
+
     /** How the kernel lists {@code script}'s table: loaded into a scratch namespace of its own. */
     private static String nftCanonical(String script, String table) throws ApplyException {
         Host.Result r = Host.local(script, List.of("unshare", "--net", "sh", "-c",
@@ -371,7 +402,7 @@ public final class Apply {
         Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
         // How the kernel lists the compiled nft table (from a scratch namespace), also alongside.
         Task<String> nftCanonicalTask = o.firewall() == Firewall.NFTABLES
-                ? Task.start("nft-canonical", () -> nftCanonical(intent.nft(), intent.nftTable()))
+                ? Task.start("nft-canonical", () -> nftExpected(intent.nft(), intent.nftTable()))
                 : Task.done(null);
         timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
@@ -448,11 +479,12 @@ public final class Apply {
         String previousLinks = store.applied("applied.iplink");
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
         attrsBefore.putAll(Links.insideBefore(inside, scan.inside()));
+        Map<String, List<String>> routesBack = Links.routesBack(inside, scan.inside());
         if (!plan.isEmpty()) {
             // Nothing to change, nothing to roll back: the firewall is not written and the link
             // script finds everything there; only the record is rewritten (atomically).
             journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
-                    previousLinks);
+                    previousLinks, routesBack);
         }
         pause("journal");
         try {
@@ -473,7 +505,10 @@ public final class Apply {
                 // Undoing the links: delete what is marked now and was not before, run the setup
                 // script of the last apply again when that recreates what this apply deleted, and
                 // set the MTU, master and addresses back.
-                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, previousLinks)));
+                done.add(new Step("links", () -> {
+                    Links.restore(host, present, attrsBefore, previousLinks);
+                    Links.routesRestore(host, routesBack);
+                }));
                 // Stale links first: a container that moved to another network gets its interface name back.
                 Links.removeStale(host, present, declared);
                 Links.repairInside(host, inside, true);
@@ -482,15 +517,6 @@ public final class Apply {
                     Links.setup(host, intent.links());
                 }
                 Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
-                Map<String, List<String>> routesBack = Links.routesBack(inside, scan.inside());
-                if (!routesBack.isEmpty()) {
-                    done.add(new Step("default routes", () -> {
-                        for (var e : routesBack.entrySet()) {
-                            Links.runIn(host, e.getKey(), e.getValue(), "put the default routes of namespace "
-                                    + e.getKey() + " back");
-                        }
-                    }));
-                }
                 Links.repairInside(host, inside, false);
                 timed("links");
             } else {
@@ -511,6 +537,10 @@ public final class Apply {
             files.put("applied.iptables", o.firewall() == Firewall.IPTABLES ? intent.ipv4() : "");
             files.put("applied.ip6tables", o.firewall() == Firewall.IPTABLES ? intent.ipv6() : "");
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
+            files.put(NFT_LISTING, nftExpected != null ? nftExpected : "");
+            if (nftExpected != null) {
+                r.setProperty("nft-listing-of", nftKey());
+            }
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
             if (o.node() != null) {
@@ -575,13 +605,15 @@ public final class Apply {
 
     /** Writes the journal of this transaction before its first change. */
     private void journal(String what, Snapshot snap, Map<String, Set<String>> written, boolean links,
-            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks)
-            throws ApplyException {
+            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks,
+            Map<String, List<String>> routesBack) throws ApplyException {
         Map<String, Journal.Xt> xt = new LinkedHashMap<>();
         written.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables)));
-        new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
+        Journal j = new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
                 links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
-                store.recordFiles()).write(store.dir());
+                store.recordFiles());
+        j.routesBack = links ? routesBack : Map.of();
+        j.write(store.dir());
     }
 
     /** Per family, the tables a transaction writes ({@code merged}) or deletes ({@code dropped}). */
@@ -921,7 +953,7 @@ public final class Apply {
         }
         Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
         journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
-                store.applied("applied.iplink"));
+                store.applied("applied.iplink"), Map.of());
         try {
             Map<String, Map<String, Table>> writes = new LinkedHashMap<>();
             for (var e : merged.entrySet()) {
@@ -1052,7 +1084,7 @@ public final class Apply {
         }
         if (firewall == Firewall.NFTABLES) {
             drift.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
-                    nftCanonical(intent.nft(), intent.nftTable())));
+                    nftExpected(intent.nft(), intent.nftTable())));
         } else if (snap.nft.get(intent.nftTable()) != null) {
             drift.add("- nftables: table inet " + intent.nftTable());
         }

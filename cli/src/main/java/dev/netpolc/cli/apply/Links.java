@@ -193,7 +193,7 @@ final class Links {
             String ns = containerPrefix + c.netns();
             Owned p = present.get(c.mark());
             Inside in = inside.get(ns);
-            if (p == null || !p.name().equals(ns) || in == null) {
+            if (p == null || !p.name().equals(ns) || in == null || rebuilt(c, present)) {
                 continue;
             }
             String where = "~ namespace " + ns + " (" + c.mark() + "): ";
@@ -254,6 +254,27 @@ final class Links {
     }
 
     /**
+     * Whether the apply rebuilds container {@code c}'s interfaces anyway, so that what its
+     * namespace holds now says nothing: a veth pair of its that the policy no longer declares
+     * goes (with its container end), or one it declares is to be made (its host end is missing or
+     * carries another name). The setup script then sets the interfaces, addresses and routes.
+     */
+    private static boolean rebuilt(HostPlan.ContainerView c, Map<String, Owned> present) {
+        String container = c.mark().substring((MARK + "netns:").length());
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (HostPlan.InterfaceView i : c.interfaces()) {
+            if (i.veth()) {
+                declared.add(i.mark());
+                Owned h = present.get(i.mark());
+                if (h == null || !h.name().equals(i.hostVeth())) {
+                    return true;
+                }
+            }
+        }
+        return present.keySet().stream().anyMatch(m -> m.startsWith(MARK + "veth:" + container + ":") && !declared.contains(m));
+    }
+
+    /**
      * What the links of {@code repairs}' namespaces were before they are repaired, as {@link #restore}
      * takes them ("NAMESPACE/NAME"), and the 'ip -batch' lines, by namespace, that put their default
      * routes back.
@@ -284,6 +305,18 @@ final class Links {
                     .forEach(x -> lines.add("route replace default " + x.substring(2)));
         }
         return out;
+    }
+
+    /**
+     * Puts default routes back ({@link #routesBack}'s lines, by namespace). -force goes on after an
+     * error: a route already gone is what the deletion wanted; a namespace that is gone has none.
+     */
+    static void routesRestore(Host host, Map<String, List<String>> routesBack) throws ApplyException {
+        for (var e : routesBack.entrySet()) {
+            if (Files.exists(Host.NETNS_DIR.resolve(e.getKey()))) {
+                host.run(String.join("\n", e.getValue()) + "\n", "ip", "-n", e.getKey(), "-force", "-batch", "-");
+            }
+        }
     }
 
     /** Runs the repairs: host lines first (before the setup script), namespace lines after it. */
