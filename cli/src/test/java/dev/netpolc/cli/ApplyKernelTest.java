@@ -575,6 +575,45 @@ class ApplyKernelTest {
         }
     }
 
+    /**
+     * kill -9 after apply repaired a container namespace (MTU, address, default route changed by
+     * hand): the next status finds the journal and puts the namespace back as the killed apply
+     * found it, default route included; the apply after that repairs it again.
+     */
+    @Test
+    void aKillAfterAContainerSideRepairIsRolledBack() throws Exception {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, B));
+            String web = ns.children().stream().filter(c -> c.endsWith("web")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no namespace for container web: " + ns.children()));
+            String synced = insideState(web);
+            assertTrue(inside(web, "link", "set", "dev", "eth0", "mtu", "1400").ok());
+            assertTrue(inside(web, "addr", "add", "10.71.0.200/24", "dev", "eth0").ok());
+            assertTrue(inside(web, "route", "replace", "default", "via", "10.71.0.254", "dev", "eth0").ok());
+            String drifted = insideState(web);
+            Path dir = state.resolve("netns").resolve(ns.name);
+            Process p = child(ns, "-Dnetpolc.apply.pause=links", "apply", "--netns", ns.name, "--state-dir",
+                    state.toString(), B);
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!Files.exists(dir.resolve("paused")) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(dir.resolve("paused")), "apply never paused: "
+                    + Files.readString(state.resolve("child-" + ns.name + ".out")));
+            assertEquals(synced, insideState(web), "paused after its links step, the apply has repaired the namespace");
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            Files.delete(dir.resolve("paused"));
+            Run st = status(ns, B);
+            assertTrue(st.err().contains("rolled back the interrupted apply"), st.err());
+            assertEquals(1, st.exitCode(), st.out());
+            assertEquals(drifted, insideState(web));
+            assertOk(apply(ns, B));
+            assertEquals(synced, insideState(web));
+            assertEquals(0, status(ns, B).exitCode());
+        }
+    }
+
     /** iptables-save, ip6tables-save and nft list ruleset exactly as printed, less iptables-save's dated comments. */
     private static String firewall(Kernel.Netns ns) {
         StringBuilder b = new StringBuilder();

@@ -682,36 +682,40 @@ public final class Apply {
     }
 
     /**
-     * Loads each family's merged tables ({@link #restore}) with the two families at the same time:
-     * they are separate tables in the kernel, and each step of each waits on its own process. Both
-     * are waited for before a failure of either is thrown, so that the rollback never runs while a
-     * restore still is; both steps are in {@link #done} before either process starts.
+     * Loads each family's merged tables ({@link #restore}), one family after the other, and reads
+     * each back while the next one loads. The loads are not run at the same time: under
+     * iptables-nft both families' tables share one nf_tables generation per namespace, so two
+     * restores at once collide, iptables-nft retries, and the retried rules can come out encoded
+     * differently (native nat expressions against xtables targets: the same iptables-save, another
+     * nft listing). A read-back changes nothing, so it overlaps. Every read-back started is waited
+     * for before a failure is thrown, so that the rollback never runs alongside one; a family's
+     * rollback step is in {@link #done} before its restore starts.
      */
     private void restoreAll(Snapshot snap, Map<String, Map<String, Table>> merged) throws ApplyException {
-        List<Task<Void>> running = new ArrayList<>();
+        List<Task<Void>> checks = new ArrayList<>();
+        ApplyException failed = null;
         for (var e : merged.entrySet()) {
             Map<String, Table> before = snap.xtables.get(e.getKey());
             Set<String> names = e.getValue().keySet();
             String tool = e.getKey();
             done.add(new Step(tool + " tables " + String.join(", ", names),
                     () -> restoreSnapshot(tool, before, names, false)));
-        }
-        for (var e : merged.entrySet()) {
-            if (merged.size() == 1) {
+            try {
                 restore(e.getKey(), e.getValue());
-                return;
+            } catch (ApplyException x) {
+                failed = x;
+                break;
             }
-            running.add(Task.start(e.getKey() + "-restore", () -> {
-                restore(e.getKey(), e.getValue());
+            checks.add(Task.start(e.getKey() + "-verify", () -> {
+                verifyXtables(e.getKey(), e.getValue(), "verify".equals(System.getProperty(FAULT)));
                 return null;
             }));
         }
-        ApplyException failed = null;
-        for (Task<Void> t : running) {
+        for (Task<Void> t : checks) {
             try {
                 t.get();
-            } catch (ApplyException e) {
-                failed = failed == null ? e : failed;
+            } catch (ApplyException x) {
+                failed = failed == null ? x : failed;
             }
         }
         if (failed != null) {
@@ -719,8 +723,7 @@ public final class Apply {
         }
     }
 
-    /** Loads one family's merged tables with one iptables-restore, then checks them. */
-    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
+    /** Loads one family's merged tables with one iptables-restore (checked by {@link #verifyXtables}). */    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
         String text = Xtables.print(tables.values(), true);
         if ("reject".equals(System.getProperty(FAULT)) && !tables.isEmpty()) {
             // A rule the kernel refuses, in the last table, after the others are committed.
@@ -732,7 +735,6 @@ public final class Apply {
         if (!r.ok()) {
             throw new ApplyException(tool + "-restore refused the new " + what + ": " + r.reason());
         }
-        verifyXtables(tool, tables, "verify".equals(System.getProperty(FAULT)));
     }
 
     private void verifyXtables(String tool, Map<String, Table> expected, boolean fault) throws ApplyException {
