@@ -25,8 +25,10 @@ import java.util.Set;
  *
  * <p>It holds: {@code iptables-save -c} and {@code ip6tables-save -c} as read, with the tables the
  * apply was going to write; netpolc's nftables tables as listed (absent ones named, without a
- * listing); netpolc's links with their MTU, master and addresses, and the link setup script of
- * the apply before, which recreates what was deleted; and the state record files as they were.
+ * listing); netpolc's links with their MTU, master and addresses (and, for the container
+ * namespaces the apply repairs, their links as "NAMESPACE/NAME" and the lines that put their
+ * default routes back), and the link setup script of the apply before, which recreates what was
+ * deleted; and the state record files as they were.
  */
 final class Journal {
 
