@@ -233,6 +233,7 @@ public final class Apply {
             }
             if (j.links) {
                 Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript);
+                Links.routesRestore(host, j.routesBack);
                 undone.add("links");
             }
             store.restoreFiles(j.record);
@@ -269,7 +270,12 @@ public final class Apply {
         /** Our nft tables (by name) as listed, null for a table that is not there. */
         final Map<String, String> nft = new LinkedHashMap<>();
 
+        /**
+         * Reads the firewall: iptables-save and ip6tables-save, and each nft table, all at the same
+         * time (none of them changes anything, and each waits mostly on the kernel).
+         */
         Snapshot(Set<String> nftTables, boolean needXtables) throws ApplyException {
+            Map<String, Task<Host.Result>> saves = new LinkedHashMap<>();
             for (String tool : List.of("iptables", "ip6tables")) {
                 if (!Host.has(tool + "-save")) {
                     if (needXtables) {
@@ -278,19 +284,26 @@ public final class Apply {
                     }
                     continue;
                 }
-                Host.Result r = host.run(null, tool + "-save", "-c");
-                if (!r.ok()) {
-                    throw new ApplyException("cannot read the firewall with " + tool + "-save: " + r.reason());
-                }
-                xtablesText.put(tool, r.out());
-                xtables.put(tool, Xtables.parse(r.out()));
+                saves.put(tool, Task.start(tool + "-save", () -> host.run(null, tool + "-save", "-c")));
             }
+            Map<String, Task<String>> lists = new LinkedHashMap<>();
             if (Host.has("nft")) {
                 for (String t : nftTables) {
-                    nft.put(t, nftTable(t));
+                    lists.put(t, Task.start("nft-list", () -> nftTable(t)));
                 }
             } else if (o.firewall() == Firewall.NFTABLES) {
                 throw new ApplyException("nft is not installed; the nftables backend needs the nftables package");
+            }
+            for (var e : saves.entrySet()) {
+                Host.Result r = e.getValue().get();
+                if (!r.ok()) {
+                    throw new ApplyException("cannot read the firewall with " + e.getKey() + "-save: " + r.reason());
+                }
+                xtablesText.put(e.getKey(), r.out());
+                xtables.put(e.getKey(), Xtables.parse(r.out()));
+            }
+            for (var e : lists.entrySet()) {
+                nft.put(e.getKey(), e.getValue().get());
             }
         }
     }
@@ -304,6 +317,36 @@ public final class Apply {
             return null;
         }
         throw new ApplyException("cannot list nftables table inet " + name + ": " + r.reason());
+    }
+
+    /**
+     * How the kernel lists {@code script}'s table: the listing the last apply verified, when it
+     * loaded the same script with the same nft on the same kernel, else loaded into a scratch
+     * namespace of its own (half a second for a thousand networks: loading, and above all listing
+     * the sets' elements, which nft takes longer over than over loading them).
+     */
+    private String nftExpected(String script, String table) throws ApplyException {
+        Properties record = store.record();
+        String listing = store.applied(NFT_LISTING);
+        if (record != null && !listing.isEmpty() && nftKey().equals(record.getProperty("nft-listing-of"))
+                && script.equals(store.applied("applied.nftables"))) {
+            return listing;
+        }
+        return nftCanonical(script, table);
+    }
+
+    /** The record file with the listing the last apply verified ({@link #nftExpected}). */
+    static final String NFT_LISTING = "applied.nftables.listing";
+
+    private String nftKey;
+
+    /** What a listing depends on besides the script: nft's version and the kernel's release. */
+    private String nftKey() throws ApplyException {
+        if (nftKey == null) {
+            Host.Result r = Host.local(null, List.of("nft", "--version"));
+            nftKey = r.out().strip() + "; kernel " + System.getProperty("os.version");
+        }
+        return nftKey;
     }
 
     /** How the kernel lists {@code script}'s table: loaded into a scratch namespace of its own. */
@@ -345,14 +388,27 @@ public final class Apply {
 
     private int run(InputStream in, PrintStream out) throws ApplyException {
         Properties record = store.record();
+        Set<String> tables = new LinkedHashSet<>(List.of(o.policy().settings().nftTable()));
+        if (record != null) {
+            tables.add(record.getProperty("nft-table", o.policy().settings().nftTable()));
+        }
+        // What the namespace holds is read while the policy is rendered: the reads change nothing,
+        // and they wait mostly on the kernel and on other processes, the rendering on this one.
+        Task<Snapshot> snapTask = Task.start("snapshot", () -> new Snapshot(tables, o.firewall() == Firewall.IPTABLES));
+        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(new Links.Scan(Map.of(), Map.of()))
+                : Task.start("links", () -> Links.scan(host));
+        Task<Map<String, Links.Attrs>> attrsTask = o.firewallOnly() ? Task.done(Map.of())
+                : Task.start("attrs", () -> Links.attrs(host));
         Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
+        // How the kernel lists the compiled nft table (from a scratch namespace), also alongside.
+        Task<String> nftCanonicalTask = o.firewall() == Firewall.NFTABLES
+                ? Task.start("nft-canonical", () -> nftExpected(intent.nft(), intent.nftTable()))
+                : Task.done(null);
         timed("render");
         Set<String> prefixes = new LinkedHashSet<>(List.of(intent.prefix()));
-        Set<String> tables = new LinkedHashSet<>(List.of(intent.nftTable()));
         List<Map<String, Table>> known = new ArrayList<>();
         if (record != null) {
             prefixes.add(record.getProperty("prefix", intent.prefix()));
-            tables.add(record.getProperty("nft-table", intent.nftTable()));
             known.add(Xtables.parse(store.applied("applied.iptables")));
             known.add(Xtables.parse(store.applied("applied.ip6tables")));
         }
@@ -361,7 +417,7 @@ public final class Apply {
         intended.put("ip6tables", o.firewall() == Firewall.IPTABLES ? Xtables.parse(intent.ipv6()) : Map.of());
         intended.values().forEach(known::add);
         IptablesState own = new IptablesState(prefixes, known);
-        Snapshot snap = new Snapshot(tables, o.firewall() == Firewall.IPTABLES);
+        Snapshot snap = snapTask.get();
         timed("snapshot");
         boolean forwardPolicy = intent.layout() == Layout.DOCKER;
 
@@ -384,23 +440,34 @@ public final class Apply {
             }
         }
         if (o.firewall() == Firewall.NFTABLES) {
-            nftExpected = nftCanonical(intent.nft(), intent.nftTable());
+            nftExpected = nftCanonicalTask.get();
             plan.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
                     nftExpected));
         }
         Map<String, Links.Owned> declared = o.firewallOnly() ? Map.of()
                 : Links.declared(intent.plan(), host.containerPrefix());
-        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
-        Map<String, Links.Attrs> attrs = o.firewallOnly() ? Map.of() : Links.attrs(host);
+        Links.Scan scan = scanTask.get();
+        Map<String, Links.Owned> present = scan.present();
+        Map<String, Links.Attrs> attrs = attrsTask.get();
         List<String[]> repairs = o.firewallOnly() ? List.of()
                 : Links.repairs(present, declared, Links.wanted(intent.plan()), attrs);
+        List<Links.InsideRepair> inside = o.firewallOnly() ? List.of()
+                : Links.insideRepairs(intent.plan(), host.containerPrefix(), present, scan.inside());
         boolean linkChanges = false;
+        // Whether the setup script runs: it creates what is missing and sets the sysctls; MTU,
+        // master, addresses and routes of what is there are repaired with 'ip -batch' lines.
+        boolean setup = false;
         if (!o.firewallOnly()) {
             int before = plan.size();
-            plan.addAll(Links.plan(present, declared));
+            List<String> create = Links.plan(present, declared);
+            List<String> sysctls = sysctlPlan(intent.plan());
+            plan.addAll(create);
             repairs.forEach(r -> plan.add(r[0]));
-            plan.addAll(sysctlPlan(intent.plan()));
+            inside.forEach(r -> plan.add(r.plan()));
+            plan.addAll(sysctls);
             linkChanges = plan.size() > before;
+            setup = !create.isEmpty() || !sysctls.isEmpty()
+                    || inside.stream().anyMatch(r -> r.netns() == null || r.line() == null);
         }
 
         timed("plan");
@@ -411,20 +478,19 @@ public final class Apply {
         }
         String previousLinks = store.applied("applied.iplink");
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
+        attrsBefore.putAll(Links.insideBefore(inside, scan.inside()));
+        Map<String, List<String>> routesBack = Links.routesBack(inside, scan.inside());
         if (!plan.isEmpty()) {
             // Nothing to change, nothing to roll back: the firewall is not written and the link
             // script finds everything there; only the record is rewritten (atomically).
             journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
-                    previousLinks);
+                    previousLinks, routesBack);
         }
         pause("journal");
         try {
-            for (String tool : List.of("iptables", "ip6tables")) {
-                if (merged.containsKey(tool)) {
-                    restore(tool, snap, merged.get(tool));
-                }
-                pause(tool);
-            }
+            restoreAll(snap, merged);
+            pause("iptables");
+            pause("ip6tables");
             for (String t : nftRemove) {
                 String before = snap.nft.get(t);
                 nft("table inet " + t + "\ndelete table inet " + t + "\n", "removing table inet " + t);
@@ -439,12 +505,19 @@ public final class Apply {
                 // Undoing the links: delete what is marked now and was not before, run the setup
                 // script of the last apply again when that recreates what this apply deleted, and
                 // set the MTU, master and addresses back.
-                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, previousLinks)));
+                done.add(new Step("links", () -> {
+                    Links.restore(host, present, attrsBefore, previousLinks);
+                    Links.routesRestore(host, routesBack);
+                }));
                 // Stale links first: a container that moved to another network gets its interface name back.
                 Links.removeStale(host, present, declared);
+                Links.repairInside(host, inside, true);
                 pause("links-removed");
-                Links.setup(host, intent.links());
+                if (setup) {
+                    Links.setup(host, intent.links());
+                }
                 Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
+                Links.repairInside(host, inside, false);
                 timed("links");
             } else {
                 // Nothing of the links to change (the plan compared every owned link, namespace and
@@ -464,6 +537,10 @@ public final class Apply {
             files.put("applied.iptables", o.firewall() == Firewall.IPTABLES ? intent.ipv4() : "");
             files.put("applied.ip6tables", o.firewall() == Firewall.IPTABLES ? intent.ipv6() : "");
             files.put("applied.nftables", o.firewall() == Firewall.NFTABLES ? intent.nft() : "");
+            files.put(NFT_LISTING, nftExpected != null ? nftExpected : "");
+            if (nftExpected != null) {
+                r.setProperty("nft-listing-of", nftKey());
+            }
             files.put("applied.iplink", o.firewallOnly() ? previousLinks : intent.links());
             r.setProperty("firewall-only", Boolean.toString(o.firewallOnly()));
             if (o.node() != null) {
@@ -528,13 +605,15 @@ public final class Apply {
 
     /** Writes the journal of this transaction before its first change. */
     private void journal(String what, Snapshot snap, Map<String, Set<String>> written, boolean links,
-            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks)
-            throws ApplyException {
+            Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks,
+            Map<String, List<String>> routesBack) throws ApplyException {
         Map<String, Journal.Xt> xt = new LinkedHashMap<>();
         written.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables)));
-        new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
+        Journal j = new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
                 links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
-                store.recordFiles()).write(store.dir());
+                store.recordFiles());
+        j.routesBack = links ? routesBack : Map.of();
+        j.write(store.dir());
     }
 
     /** Per family, the tables a transaction writes ({@code merged}) or deletes ({@code dropped}). */
@@ -602,23 +681,63 @@ public final class Apply {
         }
     }
 
-    /** Loads one family's merged tables with one iptables-restore, then checks them. */
-    private void restore(String tool, Snapshot snap, Map<String, Table> tables) throws ApplyException {
+    /**
+     * Loads each family's merged tables ({@link #restore}), one family after the other, then reads
+     * both back at the same time. Nothing of it overlaps a load: under iptables-nft both families'
+     * tables share one nf_tables generation per namespace, so two restores at once collide
+     * (iptables-nft retries, and the retried rules can come out encoded differently: native nat
+     * expressions against xtables targets, the same iptables-save but another nft listing), and
+     * an iptables-save that sees the generation change under it starts its read again (measured:
+     * 100 ms more for 11,000 rules when the IPv4 read-back overlapped the IPv6 restore). A
+     * family's rollback step is in {@link #done} before its restore starts; both read-backs are
+     * waited for before a failure is thrown, so that the rollback never runs alongside one.
+     */
+    private void restoreAll(Snapshot snap, Map<String, Map<String, Table>> merged) throws ApplyException {
+        for (var e : merged.entrySet()) {
+            Map<String, Table> before = snap.xtables.get(e.getKey());
+            Set<String> names = e.getValue().keySet();
+            String tool = e.getKey();
+            done.add(new Step(tool + " tables " + String.join(", ", names),
+                    () -> restoreSnapshot(tool, before, names, false)));
+            restore(tool, e.getValue());
+        }
+        List<Task<Void>> checks = new ArrayList<>();
+        for (var e : merged.entrySet()) {
+            checks.add(merged.size() == 1 ? null : Task.start(e.getKey() + "-verify", () -> {
+                verifyXtables(e.getKey(), e.getValue(), "verify".equals(System.getProperty(FAULT)));
+                return null;
+            }));
+        }
+        if (merged.size() == 1) {
+            var e = merged.entrySet().iterator().next();
+            verifyXtables(e.getKey(), e.getValue(), "verify".equals(System.getProperty(FAULT)));
+            return;
+        }
+        ApplyException failed = null;
+        for (Task<Void> t : checks) {
+            try {
+                t.get();
+            } catch (ApplyException x) {
+                failed = failed == null ? x : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Loads one family's merged tables with one iptables-restore (checked by {@link #verifyXtables}). */    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
         String text = Xtables.print(tables.values(), true);
         if ("reject".equals(System.getProperty(FAULT)) && !tables.isEmpty()) {
             // A rule the kernel refuses, in the last table, after the others are committed.
             int last = text.lastIndexOf("COMMIT\n");
             text = text.substring(0, last) + "-A INPUT -j NETPOLC-FAULT-NO-SUCH-CHAIN\n" + text.substring(last);
         }
-        Map<String, Table> before = snap.xtables.get(tool);
         String what = tool + " tables " + String.join(", ", tables.keySet());
-        Undo undo = () -> restoreSnapshot(tool, before, tables.keySet(), false);
-        done.add(new Step(what, undo));
         Host.Result r = host.run(text, tool + "-restore", "-w", "-c");
         if (!r.ok()) {
             throw new ApplyException(tool + "-restore refused the new " + what + ": " + r.reason());
         }
-        verifyXtables(tool, tables, "verify".equals(System.getProperty(FAULT)));
     }
 
     private void verifyXtables(String tool, Map<String, Table> expected, boolean fault) throws ApplyException {
@@ -839,15 +958,17 @@ public final class Apply {
         }
         Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
         journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
-                store.applied("applied.iplink"));
+                store.applied("applied.iplink"), Map.of());
         try {
+            Map<String, Map<String, Table>> writes = new LinkedHashMap<>();
             for (var e : merged.entrySet()) {
                 Map<String, Table> write = new LinkedHashMap<>(e.getValue());
                 write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
                 if (!write.isEmpty()) {
-                    restore(e.getKey(), snap, write);
+                    writes.put(e.getKey(), write);
                 }
             }
+            restoreAll(snap, writes);
             for (var e : dropped.entrySet()) {
                 String tool = e.getKey();
                 for (String name : e.getValue()) {
@@ -968,15 +1089,18 @@ public final class Apply {
         }
         if (firewall == Firewall.NFTABLES) {
             drift.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
-                    nftCanonical(intent.nft(), intent.nftTable())));
+                    nftExpected(intent.nft(), intent.nftTable())));
         } else if (snap.nft.get(intent.nftTable()) != null) {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {
-            Map<String, Links.Owned> present = Links.present(host);
+            Links.Scan scan = Links.scan(host);
+            Map<String, Links.Owned> present = scan.present();
             Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
             drift.addAll(Links.plan(present, declared));
             Links.repairs(present, declared, Links.wanted(intent.plan()), Links.attrs(host)).forEach(r -> drift.add(r[0]));
+            Links.insideRepairs(intent.plan(), host.containerPrefix(), present, scan.inside())
+                    .forEach(r -> drift.add(r.plan()));
             drift.addAll(sysctlPlan(intent.plan()));
         }
         if (drift.isEmpty()) {

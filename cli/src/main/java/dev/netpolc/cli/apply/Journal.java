@@ -25,8 +25,10 @@ import java.util.Set;
  *
  * <p>It holds: {@code iptables-save -c} and {@code ip6tables-save -c} as read, with the tables the
  * apply was going to write; netpolc's nftables tables as listed (absent ones named, without a
- * listing); netpolc's links with their MTU, master and addresses, and the link setup script of
- * the apply before, which recreates what was deleted; and the state record files as they were.
+ * listing); netpolc's links with their MTU, master and addresses (and, for the container
+ * namespaces the apply repairs, their links as "NAMESPACE/NAME" and the lines that put their
+ * default routes back), and the link setup script of the apply before, which recreates what was
+ * deleted; and the state record files as they were.
  */
 final class Journal {
 
@@ -48,6 +50,11 @@ final class Journal {
     final Map<String, Links.Owned> linksBefore;
     final Map<String, Links.Attrs> attrsBefore;
     final String linkScript;
+    /**
+     * The 'ip -batch' lines, by container namespace, that put default routes the transaction
+     * repairs back (after the links' attributes, so that their gateways are reachable again).
+     */
+    Map<String, List<String>> routesBack = Map.of();
     /** The state record files that existed (name to content); others are deleted on recovery. */
     final Map<String, String> record;
 
@@ -94,6 +101,9 @@ final class Journal {
                 .append('\t').append(x.up()).append('\n'));
         p.put("links.attrs", a.toString());
         p.put("links.script", linkScript);
+        StringBuilder rb = new StringBuilder();
+        routesBack.forEach((ns, lines) -> rb.append(ns).append('\t').append(String.join("\t", lines)).append('\n'));
+        p.put("links.routes", rb.toString());
         p.put("record-files", String.join(",", record.keySet()));
         record.forEach((name, text) -> p.put("record." + name, text));
         // KEY BYTES, a newline, then the value's BYTES bytes of UTF-8 and a newline: the snapshots
@@ -185,9 +195,18 @@ final class Journal {
         for (String name : list(p.getProperty("record-files", ""))) {
             record.put(name, p.getProperty("record." + name, ""));
         }
-        return new Journal(p.getProperty("what", "apply"), Long.parseLong(p.getProperty("pid", "0")),
+        Journal j = new Journal(p.getProperty("what", "apply"), Long.parseLong(p.getProperty("pid", "0")),
                 p.getProperty("time", "?"), xt, nft, Boolean.parseBoolean(p.getProperty("links", "false")), before,
                 attrs, p.getProperty("links.script", ""), record);
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        for (String line : p.getProperty("links.routes", "").split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length > 1) {
+                routes.put(f[0], List.of(f).subList(1, f.length));
+            }
+        }
+        j.routesBack = routes;
+        return j;
     }
 
     /** Removes the journal: the transaction is over (done and recorded, or rolled back). */

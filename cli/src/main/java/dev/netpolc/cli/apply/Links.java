@@ -86,8 +86,13 @@ final class Links {
             throw new ApplyException("cannot list the links of " + host.describe() + ": "
                     + (links.ok() ? addrs : links).reason());
         }
+        return attrs(links.out(), addrs.out());
+    }
+
+    /** {@link Attrs} by link name, from the lines of 'ip -o link show' and of 'ip -o addr show'. */
+    static Map<String, Attrs> attrs(String links, String addrs) {
         Map<String, List<String>> byName = new HashMap<>();
-        for (String line : addrs.out().split("\n")) {
+        for (String line : addrs.split("\n")) {
             String[] f = line.strip().split("\\s+");
             if (f.length < 4 || !(f[2].equals("inet") || f[2].equals("inet6")) || line.contains(" scope link")
                     || line.contains(" scope host")) {
@@ -98,7 +103,7 @@ final class Links {
             byName.computeIfAbsent(at < 0 ? name : name.substring(0, at), k -> new ArrayList<>()).add(f[3]);
         }
         Map<String, Attrs> out = new LinkedHashMap<>();
-        for (String line : links.out().split("\n")) {
+        for (String line : links.split("\n")) {
             int colon = line.indexOf(": ");
             if (colon < 0) {
                 continue;
@@ -167,6 +172,178 @@ final class Links {
         return out;
     }
 
+    /** One repair inside a container namespace: its plan line, and the 'ip -batch' line run there. */
+    record InsideRepair(String plan, String netns, String line) {}
+
+    /**
+     * The differences between what the container namespaces netpolc owns hold and what the policy
+     * declares there (each interface's MTU, up state and addresses of global scope, the loopback's
+     * up state, the default routes), with the 'ip -n NS -batch' lines that repair them. Only
+     * namespaces that are there under their declared name are compared (the setup builds the
+     * others whole). A veth whose container end is missing is recreated: its host end goes
+     * ({@code netns} null: a line for the host), and the setup script makes the pair again.
+     */
+    static List<InsideRepair> insideRepairs(HostPlan plan, String containerPrefix, Map<String, Owned> present,
+            Map<String, Inside> inside) {
+        List<InsideRepair> out = new ArrayList<>();
+        for (HostPlan.ContainerView c : plan.containers()) {
+            if (c.netns() == null) {
+                continue;
+            }
+            String ns = containerPrefix + c.netns();
+            Owned p = present.get(c.mark());
+            Inside in = inside.get(ns);
+            if (p == null || !p.name().equals(ns) || in == null || rebuilt(c, present)) {
+                continue;
+            }
+            String where = "~ namespace " + ns + " (" + c.mark() + "): ";
+            Attrs lo = in.links().get("lo");
+            if (lo != null && !lo.up()) {
+                out.add(new InsideRepair(where + "lo down -> up", ns, "link set dev lo up"));
+            }
+            for (HostPlan.InterfaceView i : c.interfaces()) {
+                String n = i.name();
+                Attrs a = in.links().get(n);
+                if (a == null) {
+                    Owned hostEnd = present.get(i.mark());
+                    if (i.veth() && (hostEnd == null || !hostEnd.name().equals(i.hostVeth()))) {
+                        // Both ends are gone: the plan's '+ link' line says the setup makes the pair.
+                        continue;
+                    }
+                    if (i.veth()) {
+                        out.add(new InsideRepair(where + n + " missing; its veth pair (host end " + i.hostVeth()
+                                + ") is made again", null, "link del " + i.hostVeth()));
+                    } else {
+                        out.add(new InsideRepair(where + n + " missing; the setup makes it again", ns, null));
+                    }
+                    continue;
+                }
+                Integer mtu = i.mtu() != null ? i.mtu() : i.veth() ? Integer.valueOf(DEFAULT_MTU) : null;
+                if (mtu != null && mtu != a.mtu()) {
+                    out.add(new InsideRepair(where + n + " mtu " + a.mtu() + " -> " + mtu, ns,
+                            "link set dev " + n + " mtu " + mtu));
+                }
+                if (!a.up()) {
+                    out.add(new InsideRepair(where + n + " down -> up", ns, "link set dev " + n + " up"));
+                }
+                List<String> want = new ArrayList<>();
+                i.addresses().forEach(x -> want.add(x.cidr()));
+                for (String x : a.addresses()) {
+                    if (!want.contains(x)) {
+                        out.add(new InsideRepair(where + n + " address " + x + " removed", ns, "addr del " + x + " dev " + n));
+                    }
+                }
+                for (HostPlan.AddrView x : i.addresses()) {
+                    if (!a.addresses().contains(x.cidr())) {
+                        out.add(new InsideRepair(where + n + " address " + x.cidr() + " added", ns,
+                                "addr replace " + x.cidr() + " dev " + n + (x.ipv6() ? " nodad" : "")));
+                    }
+                }
+            }
+            for (HostPlan.RouteView r : c.routes()) {
+                String want = (r.ipv6() ? "6" : "4") + " via " + r.gateway() + " dev " + r.device();
+                if (!in.routes().contains(want)) {
+                    String have = String.join(", ", in.routes().stream().filter(x -> x.startsWith(want.substring(0, 2)))
+                            .map(x -> x.substring(2)).toList());
+                    out.add(new InsideRepair(where + "default route " + (have.isEmpty() ? "none" : have) + " -> "
+                            + want.substring(2), ns, "route replace default via " + r.gateway() + " dev " + r.device()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the apply rebuilds container {@code c}'s interfaces anyway, so that what its
+     * namespace holds now says nothing: a veth pair of its that the policy no longer declares
+     * goes (with its container end), or one it declares is to be made (its host end is missing or
+     * carries another name). The setup script then sets the interfaces, addresses and routes.
+     */
+    private static boolean rebuilt(HostPlan.ContainerView c, Map<String, Owned> present) {
+        String container = c.mark().substring((MARK + "netns:").length());
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (HostPlan.InterfaceView i : c.interfaces()) {
+            if (i.veth()) {
+                declared.add(i.mark());
+                Owned h = present.get(i.mark());
+                if (h == null || !h.name().equals(i.hostVeth())) {
+                    return true;
+                }
+            }
+        }
+        return present.keySet().stream().anyMatch(m -> m.startsWith(MARK + "veth:" + container + ":") && !declared.contains(m));
+    }
+
+    /**
+     * What the links of {@code repairs}' namespaces were before they are repaired, as {@link #restore}
+     * takes them ("NAMESPACE/NAME"), and the 'ip -batch' lines, by namespace, that put their default
+     * routes back.
+     */
+    static Map<String, Attrs> insideBefore(List<InsideRepair> repairs, Map<String, Inside> inside) {
+        Map<String, Attrs> out = new LinkedHashMap<>();
+        for (InsideRepair r : repairs) {
+            if (r.netns() != null && r.line() != null && inside.containsKey(r.netns())) {
+                inside.get(r.netns()).links().forEach((name, a) -> out.put(r.netns() + "/" + name, a));
+            }
+        }
+        return out;
+    }
+
+    /** The 'ip -batch' lines that put the default routes of the namespaces whose routes {@code repairs} change back. */
+    static Map<String, List<String>> routesBack(List<InsideRepair> repairs, Map<String, Inside> inside) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (InsideRepair r : repairs) {
+            if (r.netns() == null || r.line() == null || !r.line().startsWith("route replace default ")
+                    || !inside.containsKey(r.netns())) {
+                continue;
+            }
+            List<String> lines = out.computeIfAbsent(r.netns(), k -> new ArrayList<>());
+            String added = r.line().substring("route replace default ".length());
+            String family = added.substring(4, added.indexOf(" dev ")).contains(":") ? "6" : "4";
+            lines.add("route del default " + added);
+            inside.get(r.netns()).routes().stream().filter(x -> x.startsWith(family + " "))
+                    .forEach(x -> lines.add("route replace default " + x.substring(2)));
+        }
+        return out;
+    }
+
+    /**
+     * Puts default routes back ({@link #routesBack}'s lines, by namespace). -force goes on after an
+     * error: a route already gone is what the deletion wanted; a namespace that is gone has none.
+     */
+    static void routesRestore(Host host, Map<String, List<String>> routesBack) throws ApplyException {
+        for (var e : routesBack.entrySet()) {
+            if (Files.exists(Host.NETNS_DIR.resolve(e.getKey()))) {
+                host.run(String.join("\n", e.getValue()) + "\n", "ip", "-n", e.getKey(), "-force", "-batch", "-");
+            }
+        }
+    }
+
+    /** Runs the repairs: host lines first (before the setup script), namespace lines after it. */
+    static void repairInside(Host host, List<InsideRepair> repairs, boolean hostSide) throws ApplyException {
+        Map<String, List<String>> byNs = new LinkedHashMap<>();
+        for (InsideRepair r : repairs) {
+            if (r.line() != null && (r.netns() == null) == hostSide) {
+                byNs.computeIfAbsent(r.netns() == null ? "" : r.netns(), k -> new ArrayList<>()).add(r.line());
+            }
+        }
+        for (var e : byNs.entrySet()) {
+            runIn(host, e.getKey(), e.getValue(), "repair " + (e.getKey().isEmpty() ? "the links" : "namespace " + e.getKey()));
+        }
+    }
+
+    /** Runs 'ip -batch' lines in container namespace {@code ns} (the host's when empty). */
+    static void runIn(Host host, String ns, List<String> lines, String what) throws ApplyException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        List<String> cmd = ns.isEmpty() ? List.of("ip", "-batch", "-") : List.of("ip", "-n", ns, "-batch", "-");
+        Host.Result r = host.run(String.join("\n", lines) + "\n", cmd);
+        if (!r.ok()) {
+            throw new ApplyException("cannot " + what + ": " + r.reason());
+        }
+    }
+
     /** Runs 'ip -batch' lines in the namespace. */
     static void batch(Host host, List<String> lines, String what) throws ApplyException {
         if (lines.isEmpty()) {
@@ -181,7 +358,8 @@ final class Links {
     /**
      * Puts the links back as they were: deletes what is marked now and was not ({@code before}, by
      * mark), runs {@code script} (the previous apply's setup) when something marked before is
-     * missing, then sets the MTU, master and addresses of the links in {@code attrs} back.
+     * missing, then sets the MTU, master, up state and addresses of the links in {@code attrs}
+     * back: host links by name, links inside a container namespace by "NAMESPACE/NAME".
      */
     static void restore(Host host, Map<String, Owned> before, Map<String, Attrs> attrs, String script)
             throws ApplyException {
@@ -192,10 +370,40 @@ final class Links {
         if (missing && !script.isEmpty()) {
             setup(host, script);
         }
-        if (attrs.isEmpty()) {
-            return;
+        Map<String, Attrs> hostSide = new LinkedHashMap<>();
+        Map<String, Map<String, Attrs>> inside = new java.util.TreeMap<>();
+        attrs.forEach((key, was) -> {
+            int slash = key.indexOf('/');
+            if (slash < 0) {
+                hostSide.put(key, was);
+            } else {
+                inside.computeIfAbsent(key.substring(0, slash), k -> new LinkedHashMap<>()).put(key.substring(slash + 1), was);
+            }
+        });
+        if (!hostSide.isEmpty()) {
+            batch(host, revert(hostSide, attrs(host)), "put the links' MTU, master and addresses back");
         }
-        Map<String, Attrs> have = attrs(host);
+        for (var e : inside.entrySet()) {
+            String ns = e.getKey();
+            Host.Result r = host.run("link show\naddr show\n", "ip", "-n", ns, "-o", "-batch", "-");
+            if (!r.ok()) {
+                throw new ApplyException("cannot list the links of namespace " + ns + ": " + r.reason());
+            }
+            StringBuilder links = new StringBuilder();
+            StringBuilder addrs = new StringBuilder();
+            r.out().lines().forEach(l -> (l.contains(": <") ? links : addrs).append(l).append('\n'));
+            List<String> lines = revert(e.getValue(), attrs(links.toString(), addrs.toString()));
+            if (!lines.isEmpty()) {
+                Host.Result b = host.run(String.join("\n", lines) + "\n", "ip", "-n", ns, "-batch", "-");
+                if (!b.ok()) {
+                    throw new ApplyException("cannot put the links of namespace " + ns + " back: " + b.reason());
+                }
+            }
+        }
+    }
+
+    /** The 'ip -batch' lines that set the links in {@code have} back to {@code attrs} (by name). */
+    private static List<String> revert(Map<String, Attrs> attrs, Map<String, Attrs> have) {
         List<String> lines = new ArrayList<>();
         attrs.forEach((name, was) -> {
             Attrs a = have.get(name);
@@ -216,7 +424,7 @@ final class Links {
             was.addresses().stream().filter(x -> !a.addresses().contains(x))
                     .forEach(x -> lines.add("addr add " + x + " dev " + name + (x.contains(":") ? " nodad" : "")));
         });
-        batch(host, lines, "put the links' MTU, master and addresses back");
+        return lines;
     }
 
     /** What the policy declares: host links by mark, and container namespaces by mark.*/
@@ -241,11 +449,146 @@ final class Links {
 
     /** What the host has: marked links, and marked namespaces whose names start with the prefix. */
     static Map<String, Owned> present(Host host) throws ApplyException {
-        return present(host, true);
+        return scan(host).present();
     }
 
     /** The marked links, and with {@code namespaces} the marked namespaces too. */
     static Map<String, Owned> present(Host host, boolean namespaces) throws ApplyException {
+        return namespaces ? scan(host).present() : hostLinks(host);
+    }
+
+    /**
+     * What a container namespace netpolc owns holds: its links with their {@link Attrs}, by name,
+     * and its default routes of the main table, each "4 via GATEWAY dev DEVICE" or "6 ...".
+     */
+    record Inside(Map<String, Attrs> links, java.util.Set<String> routes) {}
+
+    /** The owned links and namespaces ({@link #present}), and what each owned namespace holds. */
+    record Scan(Map<String, Owned> present, Map<String, Inside> inside) {}
+
+    /** At most this many shells read the container namespaces at the same time. */
+    static final int READERS = 4;
+
+    /**
+     * The script each reader runs ({@code sh -c READ sh NSENTER IP NAMESPACE...}): one ip process
+     * per namespace, for its links, their addresses and its default routes. Entered with nsenter,
+     * not 'ip -n', which also unshares the mount namespace, a copy of every mount (each name under
+     * /run/netns is one) that made reading a thousand namespaces quadratic. JSON, because for the
+     * text form ip names the namespace of a veth's peer by asking every namespace for its id.
+     */
+    private static final String READ = "e=$1; i=$2; shift 2; for ns; do echo \"netns: $ns\"; printf 'link show\\naddr"
+            + " show\\nroute show table all default\\n' | \"$e\" --net=\"" + Host.NETNS_DIR + "/$ns\" \"$i\" -j -batch -"
+            + " 2>/dev/null; echo; done";
+
+    /**
+     * The marked links of the host, and the namespaces with the container prefix whose loopback
+     * carries a mark, with what they hold. A namespace is read by one 'ip -n NS -batch' (links,
+     * addresses, routes at once); the namespaces are shared out among {@link #READERS} shells that
+     * run at the same time, since each ip process waits mostly on the kernel entering the namespace.
+     */
+    static Scan scan(Host host) throws ApplyException {
+        Map<String, Owned> out = hostLinks(host);
+        Map<String, Inside> inside = new LinkedHashMap<>();
+        Host.Result list = host.run(null, "ip", "netns", "list");
+        List<String> candidates = new ArrayList<>();
+        if (list.ok()) {
+            for (String line : list.out().split("\n")) {
+                String ns = line.split(" ")[0].strip();
+                if (!ns.isEmpty() && ns.startsWith(host.containerPrefix()) && !ns.equals(host.netns())) {
+                    candidates.add(ns);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return new Scan(out, inside);
+        }
+        int readers = Math.min(READERS, (candidates.size() + 49) / 50);
+        List<Task<Host.Result>> running = new ArrayList<>();
+        for (int k = 0; k < readers; k++) {
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", READ, "sh", Host.tool("nsenter"), Host.tool("ip")));
+            for (int n = k; n < candidates.size(); n += readers) {
+                cmd.add(candidates.get(n));
+            }
+            running.add(Task.start("netns-reader", () -> host.run(null, cmd)));
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Task<Host.Result> t : running) {
+            String ns = null;
+            List<String> arrays = new ArrayList<>();
+            for (String line : (t.get().out() + "netns: \n").split("\n")) {
+                if (!line.startsWith("netns: ")) {
+                    if (line.startsWith("[")) {
+                        arrays.add(line);
+                    }
+                    continue;
+                }
+                if (ns != null && arrays.size() == 3) {
+                    try {
+                        readInside(ns, json.readTree(arrays.get(0)), json.readTree(arrays.get(1)),
+                                json.readTree(arrays.get(2)), out, inside);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new ApplyException("cannot read what 'ip -j' printed for namespace " + ns + ": "
+                                + e.getOriginalMessage());
+                    }
+                }
+                ns = line.substring(7);
+                arrays.clear();
+            }
+        }
+        return new Scan(out, inside);
+    }
+
+    /**
+     * One namespace's 'ip -j link show', 'ip -j addr show' (which leaves out the alias when a
+     * link has addresses) and 'ip -j route show table all default', when its loopback has a mark.
+     */
+    private static void readInside(String ns, com.fasterxml.jackson.databind.JsonNode links,
+            com.fasterxml.jackson.databind.JsonNode addrs, com.fasterxml.jackson.databind.JsonNode routes,
+            Map<String, Owned> out, Map<String, Inside> inside) {
+        Map<String, List<String>> byName = new HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode l : addrs) {
+            List<String> addresses = byName.computeIfAbsent(l.path("ifname").asText(), k -> new ArrayList<>());
+            for (com.fasterxml.jackson.databind.JsonNode a : l.path("addr_info")) {
+                String scope = a.path("scope").asText();
+                if (a.has("local") && !scope.equals("link") && !scope.equals("host")) {
+                    addresses.add(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
+                }
+            }
+            addresses.sort(null);
+        }
+        String mark = null;
+        Map<String, Attrs> attrs = new LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode l : links) {
+            String name = l.path("ifname").asText();
+            if (name.equals("lo") && l.path("ifalias").asText("").startsWith(MARK)) {
+                mark = l.path("ifalias").asText();
+            }
+            List<String> addresses = byName.getOrDefault(name, List.of());
+            boolean up = false;
+            for (com.fasterxml.jackson.databind.JsonNode f : l.path("flags")) {
+                up |= f.asText().equals("UP");
+            }
+            attrs.put(name, new Attrs(l.path("mtu").asInt(), l.hasNonNull("master") ? l.path("master").asText() : null,
+                    List.copyOf(addresses), up));
+        }
+        if (mark == null) {
+            return;
+        }
+        java.util.Set<String> defaults = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : routes) {
+            if (r.has("table") || !r.path("dst").asText().equals("default")) {
+                continue;
+            }
+            String gw = r.hasNonNull("gateway") ? r.path("gateway").asText() : null;
+            defaults.add((gw != null && gw.contains(":") ? "6" : "4") + (gw == null ? "" : " via " + gw)
+                    + (r.hasNonNull("dev") ? " dev " + r.path("dev").asText() : ""));
+        }
+        out.put(mark, new Owned(ns, mark, true));
+        inside.put(ns, new Inside(attrs, defaults));
+    }
+
+    /** The marked links of the host. */
+    private static Map<String, Owned> hostLinks(Host host) throws ApplyException {
         Map<String, Owned> out = new LinkedHashMap<>();
         Host.Result links = host.run(null, "ip", "-o", "link", "show");
         if (!links.ok()) {
@@ -255,35 +598,6 @@ final class Links {
             Owned o = parse(line, false);
             if (o != null) {
                 out.put(o.mark(), o);
-            }
-        }
-        if (!namespaces) {
-            return out;
-        }
-        Host.Result list = host.run(null, "ip", "netns", "list");
-        List<String> candidates = new ArrayList<>(List.of("sh", "-c",
-                "for ns; do echo \"netns: $ns\"; ip -n \"$ns\" -o link show lo 2>/dev/null; done", "sh"));
-        if (list.ok()) {
-            for (String line : list.out().split("\n")) {
-                String ns = line.split(" ")[0].strip();
-                if (!ns.isEmpty() && ns.startsWith(host.containerPrefix()) && !ns.equals(host.netns())) {
-                    candidates.add(ns);
-                }
-            }
-        }
-        if (candidates.size() > 4) {
-            // One shell for every namespace's loopback, rather than one process pair per namespace.
-            Host.Result lo = host.run(null, candidates);
-            String ns = null;
-            for (String line : lo.out().split("\n")) {
-                if (line.startsWith("netns: ")) {
-                    ns = line.substring(7);
-                    continue;
-                }
-                Owned o = ns == null ? null : parse(line.strip(), true);
-                if (o != null) {
-                    out.put(o.mark(), new Owned(ns, o.mark(), true));
-                }
             }
         }
         return out;

@@ -118,7 +118,7 @@ final class StateStore implements AutoCloseable {
 
     /** The files of the record. */
     static final String[] RECORD_FILES = {"record.properties", "applied.iptables", "applied.ip6tables",
-            "applied.nftables", "applied.iplink"};
+            "applied.nftables", "applied.iplink", Apply.NFT_LISTING};
 
     /** The record's files that exist, name to content (for the journal). */
     java.util.Map<String, String> recordFiles() throws ApplyException {
