@@ -42,6 +42,8 @@ public final class Apply {
     public static final int OK = 0;
     public static final int DRIFTED = 1;
     public static final int FAILED = 3;
+    /** The command line asks for something the policy rules out (as compile's exit code 2). */
+    public static final int USAGE = 2;
 
     /** The firewall apply writes. */
     public enum Firewall {
@@ -100,7 +102,7 @@ public final class Apply {
             throws ApplyException {
         if (!policy.nodes().isEmpty() && node == null) {
             List<String> names = policy.nodes().stream().map(dev.netpolc.ir.Node::name).toList();
-            throw new ApplyException("the policy declares nodes (" + String.join(", ", names) + "), each a host of"
+            throw ApplyException.usage("the policy declares nodes (" + String.join(", ", names) + "), each a host of"
                     + " its own; say which one this host is with --node NAME, for example --node " + names.get(0));
         }
         Layout layout = layoutOption != null ? layoutOption : policy.settings().layout();
@@ -142,7 +144,7 @@ public final class Apply {
             }
         } catch (ApplyException e) {
             err.println("netpolc: apply: " + e.getMessage());
-            return FAILED;
+            return e.isUsage() ? USAGE : FAILED;
         }
     }
 
@@ -159,7 +161,7 @@ public final class Apply {
             }
         } catch (ApplyException e) {
             err.println("netpolc: apply --down: " + e.getMessage());
-            return FAILED;
+            return e.isUsage() ? USAGE : FAILED;
         }
     }
 
@@ -176,7 +178,7 @@ public final class Apply {
             }
         } catch (ApplyException e) {
             err.println("netpolc: status: " + e.getMessage());
-            return FAILED;
+            return e.isUsage() ? USAGE : FAILED;
         }
     }
 
@@ -195,7 +197,7 @@ public final class Apply {
             return OK;
         } catch (ApplyException e) {
             err.println("netpolc: apply --confirmed: " + e.getMessage());
-            return FAILED;
+            return e.isUsage() ? USAGE : FAILED;
         } catch (IOException e) {
             err.println("netpolc: apply --confirmed: cannot write the confirmation: " + e.getMessage());
             return FAILED;
