@@ -681,7 +681,7 @@ class ApplyKernelTest {
             assertTrue(ns.exec(null, "ip", "addr", "add", "192.0.2.11/24", "dev", "eth1").ok());
             assertTrue(ns.exec(null, "ip", "link", "set", "eth1", "up").ok());
             Run r = apply(ns, policy);
-            assertEquals(3, r.exitCode(), r.err());
+            assertEquals(2, r.exitCode(), r.err());
             assertTrue(r.err().contains("--node"), r.err());
             assertOk(apply(ns, "--node", "node1", policy));
             Run compiled = Run.netpolc("compile", "-t", "iptables", "--node", "node1", policy);
