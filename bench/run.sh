@@ -158,6 +158,11 @@ for n in 1 100 1000 5000; do
   fi
   echo "n$n-rules $ours 0 0" >>"$work/results"
   measure "n$n-ferm" "$runs" ferm --remote "$work/n$n.ferm"
+  # netpolc with the machine's default JVM too (JDK 17 on Debian 12): what a machine without a
+  # newer JDK gets.
+  if [ -n "$jdk17" ]; then
+    measure "n$n-default" "$runs" env NETPOLC_JAVA=/usr/bin/java ./netpolc compile -t iptables "$work/n$n.net"
+  fi
   ferm_sizes="$ferm_sizes $n"
 done
 
@@ -282,15 +287,27 @@ tmp="$(mktemp)"
   echo "\`ferm --remote FILE\` (compiles without touching the kernel) on the ferm file that"
   echo "\`FermFile\` writes from netpolc's iptables output: the same rules, chains and order; the run"
   echo "checks that ferm's output has as many rules as netpolc's. netpolc: the iptables target."
+  dh="" dl=""
+  if [ -n "$jdk17" ]; then
+    echo "*Default JVM*: netpolc run by the machine's default JVM ($jdk17, with its class-data-sharing"
+    echo "archive) instead of the one the launcher chose, as on a machine that has no newer JDK."
+    dh=" netpolc, default JVM ms | ferm / that |"
+    dl="---:|---:|"
+  fi
   echo
-  echo "| N | rules | load | ferm ms | netpolc ms | ferm / netpolc | ferm CPU ms | netpolc CPU ms | ferm / netpolc (CPU) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| N | rules | load | ferm ms | netpolc ms | ferm / netpolc | ferm CPU ms | netpolc CPU ms | ferm / netpolc (CPU) |$dh"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|$dl"
   for n in $ferm_sizes; do
     f="$(get "n$n-ferm" 2)"
     o="$(get "n$n-iptables" 2)"
     fc="$(get "n$n-ferm" 5)"
     oc="$(get "n$n-iptables" 5)"
-    echo "| $n | $(get "n$n-rules" 2) | $(get "n$n-ferm" 4) | $(ms "$f") | $(ms "$o") | $(awk -v a="$f" -v b="$o" 'BEGIN {printf "%.2f", a / b}') | $(ms "$fc") | $(ms "$oc") | $(awk -v a="$fc" -v b="$oc" 'BEGIN {printf "%.2f", a / b}') |"
+    d=""
+    if [ -n "$jdk17" ]; then
+      od="$(get "n$n-default" 2)"
+      d=" $(ms "$od") | $(awk -v a="$f" -v b="$od" 'BEGIN {printf "%.2f", a / b}') |"
+    fi
+    echo "| $n | $(get "n$n-rules" 2) | $(get "n$n-ferm" 4) | $(ms "$f") | $(ms "$o") | $(awk -v a="$f" -v b="$o" 'BEGIN {printf "%.2f", a / b}') | $(ms "$fc") | $(ms "$oc") | $(awk -v a="$fc" -v b="$oc" 'BEGIN {printf "%.2f", a / b}') |$d"
   done
   echo
   echo "## What the rules cost the kernel"
