@@ -95,6 +95,11 @@ cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 cores="$(nproc)"
 mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU time the hypervisor gave to other guests while this one wanted to run ("steal", the eighth
+# number of /proc/stat's cpu line), against all CPU time: on a shared virtual machine it slows every
+# wall-clock figure below without showing in the load average.
+cpu_times() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+steal_start="$(cpu_times)"
 javabin="$(NETPOLC_WHICH_JAVA=1 ./netpolc)"
 javav="$("$javabin" -version 2>&1 | head -n 1) ($javabin, the JVM the launcher chose)"
 fermv="$(ferm --version 2>/dev/null | head -n 1)"
@@ -200,6 +205,7 @@ if [ "$apply" = 1 ]; then
   fi
 fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+steal="$(echo "$steal_start $(cpu_times)" | awk '{d = $4 - $2; printf "%.1f", d > 0 ? ($3 - $1) * 100 / d : 0}')"
 
 # --- the page -----------------------------------------------------------------------------
 tmp="$(mktemp)"
@@ -214,6 +220,7 @@ tmp="$(mktemp)"
   echo "| date | $started, commit \`$commit\` |"
   echo "| CPU | $cpu, $cores cores (nproc), $mem |"
   echo "| load average (1, 5, 15 min) | $load_start at the start, $load_end at the end (the machine is shared: every row below gives the 1-minute load when it started) |"
+  echo "| CPU time stolen by the host | $steal % of all CPU time during the run (\`steal\` in /proc/stat: time this virtual machine waited while the host ran others; it lengthens wall times) |"
   echo "| Java | $javav |"
   echo "| ferm | $fermv |"
   echo "| runs | best of $runs for each figure ($startup_runs for start-up) |"
