@@ -205,7 +205,7 @@ if [ "$apply" = 1 ]; then
   fi
 fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
-steal="$(echo "$steal_start $(cpu_times)" | awk '{d = $4 - $2; printf "%.1f", d > 0 ? ($3 - $1) * 100 / d : 0}')"
+steal="$(echo "$steal_start $(cpu_times)" | awk '{d = $4 - $2; x = d > 0 ? ($3 - $1) * 100 / d : 0; printf "%.1f", x}')"
 
 # --- the page -----------------------------------------------------------------------------
 tmp="$(mktemp)"
