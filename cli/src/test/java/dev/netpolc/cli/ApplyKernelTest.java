@@ -333,6 +333,30 @@ class ApplyKernelTest {
     }
 
     /**
+     * Starts {@code apply --netns NS --state-dir STATE ARGS} in a process of its own that stops at
+     * {@code step} (the test hook netpolc.apply.pause), and waits until it has stopped there.
+     */
+    private Process applyPausedAt(Kernel.Netns ns, String step, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("apply", "--netns", ns.name, "--state-dir", state.toString()));
+        cmd.addAll(List.of(args));
+        Process p = child(ns, "-Dnetpolc.apply.pause=" + step, cmd.toArray(String[]::new));
+        Path paused = state.resolve("netns").resolve(ns.name).resolve("paused");
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!Files.exists(paused) && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(paused), "apply never reached step " + step + ": "
+                + Files.readString(state.resolve("child-" + ns.name + ".out")));
+        return p;
+    }
+
+    /** kill -9, and waits until the process is gone. */
+    private static void killHard(Process p) throws InterruptedException {
+        assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not die");
+    }
+
+    /**
      * kill -9 at every step of an apply (the firewall of an earlier apply, foreign rules, tables and a
      * link there before): the next command finds the journal, rolls the namespace back, and the
      * firewall and links are byte for byte what they were. The next command is status or apply,
@@ -347,18 +371,8 @@ class ApplyKernelTest {
             String before = raw(ns);
             Snapshot beforeNormalised = snapshot(ns);
             Path dir = state.resolve("netns").resolve(ns.name);
-            Process p = child(ns, "-Dnetpolc.apply.pause=" + step, "apply", "--netns", ns.name, "--state-dir",
-                    state.toString(), "--backend", backend, B);
-            Path paused = dir.resolve("paused");
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (!Files.exists(paused) && p.isAlive() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.exists(paused), "apply never reached step " + step + ": "
-                    + Files.readString(state.resolve("child-" + ns.name + ".out")));
-            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not die");
-            Files.delete(paused);
+            killHard(applyPausedAt(ns, step, "--backend", backend, B));
+            Files.delete(dir.resolve("paused"));
             assertTrue(Files.exists(dir.resolve("journal")), "no journal after a kill at " + step);
             Run r = dev.netpolc.cli.apply.Apply.STEPS.indexOf(step) % 2 == 0 ? status(ns, A)
                     : apply(ns, "--backend", backend, "--firewall-only", A);
@@ -400,8 +414,7 @@ class ApplyKernelTest {
             assertEquals(3, busy.exitCode(), busy.out() + busy.err());
             assertTrue(busy.err().contains("another netpolc apply is running"), busy.err());
             assertTrue(Files.exists(dir.resolve("journal")));
-            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            killHard(p);
             Run st = status(ns, A);
             assertEquals(0, st.exitCode(), st.out() + st.err());
             assertTrue(st.err().contains("rolled back the interrupted apply"), st.err());
@@ -420,15 +433,7 @@ class ApplyKernelTest {
             String before = foreign(ns);
             assertOk(apply(ns, "--firewall-only", "--layout", "owned", A));
             Path dir = state.resolve("netns").resolve(ns.name);
-            Process p = child(ns, "-Dnetpolc.apply.pause=links", "apply", "--netns", ns.name, "--state-dir",
-                    state.toString(), B);
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (!Files.exists(dir.resolve("paused")) && p.isAlive() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.exists(dir.resolve("paused")), "apply never paused");
-            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            killHard(applyPausedAt(ns, "links", B));
             Run dry = apply(ns, "--dry-run", B);
             assertOk(dry);
             assertTrue(dry.err().contains("an interrupted apply left its journal"), dry.err());
@@ -592,17 +597,9 @@ class ApplyKernelTest {
             assertTrue(inside(web, "route", "replace", "default", "via", "10.71.0.254", "dev", "eth0").ok());
             String drifted = insideState(web);
             Path dir = state.resolve("netns").resolve(ns.name);
-            Process p = child(ns, "-Dnetpolc.apply.pause=links", "apply", "--netns", ns.name, "--state-dir",
-                    state.toString(), B);
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (!Files.exists(dir.resolve("paused")) && p.isAlive() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.exists(dir.resolve("paused")), "apply never paused: "
-                    + Files.readString(state.resolve("child-" + ns.name + ".out")));
+            Process p = applyPausedAt(ns, "links", B);
             assertEquals(synced, insideState(web), "paused after its links step, the apply has repaired the namespace");
-            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            killHard(p);
             Files.delete(dir.resolve("paused"));
             Run st = status(ns, B);
             assertTrue(st.err().contains("rolled back the interrupted apply"), st.err());
