@@ -419,10 +419,6 @@ public final class PolicyParser {
             return new RuleDecl(r.LOG() != null, prefix, verdict, from, to, options, sourceText(r), span(r.getStart()));
         }
 
-        /**
-         * The rule's text as written, whitespace collapsed to single spaces, without its
-         * {@code comment} option (which travels separately).
-         */
         /** The rule's tokens without its comment option, separated by single spaces (none before a comma). */
         private String sourceText(NetPolicyParser.PolicyRuleContext ctx) {
             StringBuilder b = new StringBuilder();
