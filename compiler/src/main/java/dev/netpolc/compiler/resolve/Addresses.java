@@ -58,13 +58,17 @@ final class Addresses {
     }
 
     private static Parsed parse(String text) {
-        long v4 = dottedQuad(text);
+        long v4 = IpText.quad(text);
         if (v4 >= 0) {
             return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(v4), null), null);
         }
-        if (v4 == BAD_OCTET) {
-            String part = badOctet(text);
-            return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");
+        if (java.util.regex.Pattern.matches(QUAD_FORM, text)) {
+            // The form of a dotted quad with a number over 255 (compiled only for a wrong address).
+            for (String part : text.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");
+                }
+            }
         }
         BigInteger v6value = text.indexOf(':') >= 0 && hexColonDot(text) ? IpText.parseV6(text) : null;
         if (v6value == null) {
@@ -73,51 +77,8 @@ final class Addresses {
         return new Parsed(new Ip(Family.IPV6, v6value, null), null);
     }
 
-    /** {@link #dottedQuad}: four numbers of the right form, one of them over 255. */
-    private static final long BAD_OCTET = -2;
-
-    /**
-     * The value of a dotted quad: four decimal numbers of one to three digits without leading
-     * zeros, separated by dots; -1 when the text is not of that form, {@link #BAD_OCTET} when it is
-     * but a number is over 255. A loop rather than a regular expression and {@code split}: this runs
-     * for every address of a policy, mostly before the JIT has compiled anything.
-     */
-    static long dottedQuad(String text) {
-        int n = text.length();
-        int start = 0;
-        long value = 0;
-        boolean tooBig = false;
-        for (int part = 0; part < 4; part++) {
-            int end = start;
-            while (end < n && text.charAt(end) != '.') {
-                end++;
-            }
-            if ((part < 3) == (end == n)) {
-                return -1;
-            }
-            int octet = decimal(text, start, end);
-            if (octet < 0) {
-                return -1;
-            }
-            tooBig |= octet > 255;
-            value = value << 8 | (octet & 0xff);
-            start = end + 1;
-        }
-        return tooBig ? BAD_OCTET : value;
-    }
-
-    /** The first number over 255 of a dotted quad that {@link #dottedQuad} called {@link #BAD_OCTET}. */
-    private static String badOctet(String text) {
-        int start = 0;
-        while (true) {
-            int end = text.indexOf('.', start);
-            String part = text.substring(start, end < 0 ? text.length() : end);
-            if (decimal(part, 0, part.length()) > 255) {
-                return part;
-            }
-            start = end + 1;
-        }
-    }
+    /** Four numbers of one to three digits without leading zeros, separated by dots. */
+    private static final String QUAD_FORM = "(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}";
 
     /** A decimal number of one to three digits without a leading zero (0 itself is one), or -1. */
     private static int decimal(String s, int from, int to) {

@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
  */
 final class Names {
 
-    /** Docker's rule for network and container names. */
-    static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final int MAX_OBJECT_NAME = 64;
     /** Linux's IFNAMSIZ is 16 bytes including the terminating NUL. */
     static final int MAX_INTERFACE_NAME = 15;
