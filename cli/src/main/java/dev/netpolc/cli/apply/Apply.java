@@ -705,15 +705,10 @@ public final class Apply {
         }
         List<Task<Void>> checks = new ArrayList<>();
         for (var e : merged.entrySet()) {
-            checks.add(merged.size() == 1 ? null : Task.start(e.getKey() + "-verify", () -> {
+            checks.add(Task.start(e.getKey() + "-verify", () -> {
                 verifyXtables(e.getKey(), e.getValue(), "verify".equals(System.getProperty(FAULT)));
                 return null;
             }));
-        }
-        if (merged.size() == 1) {
-            var e = merged.entrySet().iterator().next();
-            verifyXtables(e.getKey(), e.getValue(), "verify".equals(System.getProperty(FAULT)));
-            return;
         }
         ApplyException failed = null;
         for (Task<Void> t : checks) {
@@ -728,7 +723,8 @@ public final class Apply {
         }
     }
 
-    /** Loads one family's merged tables with one iptables-restore (checked by {@link #verifyXtables}). */    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
+    /** Loads one family's merged tables with one iptables-restore (checked by {@link #verifyXtables}). */
+    private void restore(String tool, Map<String, Table> tables) throws ApplyException {
         String text = Xtables.print(tables.values(), true);
         if ("reject".equals(System.getProperty(FAULT)) && !tables.isEmpty()) {
             // A rule the kernel refuses, in the last table, after the others are committed.

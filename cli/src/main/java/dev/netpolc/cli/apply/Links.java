@@ -482,8 +482,8 @@ final class Links {
 
     /**
      * The marked links of the host, and the namespaces with the container prefix whose loopback
-     * carries a mark, with what they hold. A namespace is read by one 'ip -n NS -batch' (links,
-     * addresses, routes at once); the namespaces are shared out among {@link #READERS} shells that
+     * carries a mark, with what they hold. A namespace is read by one ip process entered with
+     * nsenter ({@link #READ}: links, addresses, routes at once); the namespaces are shared out among {@link #READERS} shells that
      * run at the same time, since each ip process waits mostly on the kernel entering the namespace.
      */
     static Scan scan(Host host) throws ApplyException {
