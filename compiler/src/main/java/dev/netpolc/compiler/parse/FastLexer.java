@@ -9,7 +9,6 @@ import org.antlr.v4.runtime.CommonTokenFactory;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
-import org.antlr.v4.runtime.Vocabulary;
 import org.antlr.v4.runtime.misc.Pair;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
@@ -31,17 +30,15 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  */
 final class FastLexer implements TokenSource {
 
-    /** Keyword text to token type, from the grammar's literal names. */
+    /**
+     * Keyword text to token type: the grammar's literal names, written out here because reading
+     * them from the generated classes would initialise those classes, whose automata the fast path
+     * exists to avoid. {@code FastLexerTest} checks this table against the grammar's vocabulary.
+     */
     private static final Map<String, Integer> KEYWORDS = new HashMap<>(128);
 
     /** The word characters of the grammar, {@code [A-Za-z0-9_.:/[\]]}, by ASCII code. */
     private static final boolean[] WORD_CHAR = new boolean[128];
-
-    /**
-     * False when the grammar has a literal token this lexer does not know (a grammar changed
-     * without this class): then every file takes the full path.
-     */
-    static final boolean IN_STEP_WITH_GRAMMAR;
 
     static {
         for (char c = 'a'; c <= 'z'; c++) {
@@ -54,21 +51,63 @@ final class FastLexer implements TokenSource {
         for (char c : new char[] {'_', '.', ':', '/', '[', ']'}) {
             WORD_CHAR[c] = true;
         }
-        boolean known = true;
-        Vocabulary v = NetPolicyParser.VOCABULARY;
-        for (int type = 1; type <= v.getMaxTokenType(); type++) {
-            String literal = v.getLiteralName(type);
-            if (literal == null) {
-                continue;
-            }
-            String text = literal.substring(1, literal.length() - 1);
-            if (isWord(text)) {
-                KEYWORDS.put(text, type);
-            } else {
-                known &= type == punctuation(text);
-            }
-        }
-        IN_STEP_WITH_GRAMMAR = known;
+        keyword("include", NetPolicyParser.INCLUDE);
+        keyword("settings", NetPolicyParser.SETTINGS);
+        keyword("network", NetPolicyParser.NETWORK);
+        keyword("container", NetPolicyParser.CONTAINER);
+        keyword("node", NetPolicyParser.NODE);
+        keyword("allow", NetPolicyParser.ALLOW);
+        keyword("deny", NetPolicyParser.DENY);
+        keyword("reject", NetPolicyParser.REJECT);
+        keyword("log", NetPolicyParser.LOG);
+        keyword("define", NetPolicyParser.DEFINE);
+        keyword("port", NetPolicyParser.PORT);
+        keyword("proto", NetPolicyParser.PROTO);
+        keyword("icmp-type", NetPolicyParser.ICMP_TYPE);
+        keyword("comment", NetPolicyParser.COMMENT_KW);
+        keyword("prefix", NetPolicyParser.PREFIX);
+        keyword("driver", NetPolicyParser.DRIVER);
+        keyword("subnet", NetPolicyParser.SUBNET);
+        keyword("ip-range", NetPolicyParser.IP_RANGE);
+        keyword("gateway", NetPolicyParser.GATEWAY);
+        keyword("bridge-name", NetPolicyParser.BRIDGE_NAME);
+        keyword("mtu", NetPolicyParser.MTU);
+        keyword("icc", NetPolicyParser.ICC);
+        keyword("masquerade", NetPolicyParser.MASQUERADE);
+        keyword("snat-source", NetPolicyParser.SNAT_SOURCE);
+        keyword("internal", NetPolicyParser.INTERNAL);
+        keyword("host-binding", NetPolicyParser.HOST_BINDING);
+        keyword("parent", NetPolicyParser.PARENT);
+        keyword("mode", NetPolicyParser.MODE);
+        keyword("vlan", NetPolicyParser.VLAN);
+        keyword("vxlan-id", NetPolicyParser.VXLAN_ID);
+        keyword("underlay", NetPolicyParser.UNDERLAY);
+        keyword("peers", NetPolicyParser.PEERS);
+        keyword("attach", NetPolicyParser.ATTACH);
+        keyword("ip", NetPolicyParser.IP);
+        keyword("ip6", NetPolicyParser.IP6);
+        keyword("mac", NetPolicyParser.MAC);
+        keyword("publish", NetPolicyParser.PUBLISH);
+        keyword("netns", NetPolicyParser.NETNS);
+        keyword("address", NetPolicyParser.ADDRESS);
+        keyword("userland-proxy", NetPolicyParser.USERLAND_PROXY);
+        keyword("chain-prefix", NetPolicyParser.CHAIN_PREFIX);
+        keyword("forward-policy", NetPolicyParser.FORWARD_POLICY);
+        keyword("nft-table", NetPolicyParser.NFT_TABLE);
+        keyword("uplink", NetPolicyParser.UPLINK);
+        keyword("uplink-mtu", NetPolicyParser.UPLINK_MTU);
+        keyword("layout", NetPolicyParser.LAYOUT);
+        keyword("on", NetPolicyParser.ON);
+        keyword("off", NetPolicyParser.OFF);
+    }
+
+    private static void keyword(String text, int type) {
+        KEYWORDS.put(text, type);
+    }
+
+    /** The keywords this lexer knows, text to token type (for the test against the grammar). */
+    static Map<String, Integer> keywords() {
+        return Map.copyOf(KEYWORDS);
     }
 
     private final String text;
@@ -91,9 +130,6 @@ final class FastLexer implements TokenSource {
 
     @Override
     public Token nextToken() {
-        if (!IN_STEP_WITH_GRAMMAR) {
-            throw new ParseCancellationException("the grammar has tokens the fast lexer does not know");
-        }
         String s = text;
         int n = s.length();
         while (pos < n) {
@@ -251,33 +287,6 @@ final class FastLexer implements TokenSource {
         index += cps;
         column += cps;
         return t;
-    }
-
-    private static boolean isWord(String s) {
-        if (s.isEmpty() || s.charAt(0) >= 128 || !WORD_CHAR[s.charAt(0)]) {
-            return false;
-        }
-        for (int i = 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean inner = c == '-' && i + 1 < s.length() && s.charAt(i - 1) != '-';
-            if (!inner && (c >= 128 || !WORD_CHAR[c])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The token type of a punctuation literal this lexer handles, or -1. */
-    private static int punctuation(String s) {
-        return switch (s) {
-            case "{" -> NetPolicyParser.LBRACE;
-            case "}" -> NetPolicyParser.RBRACE;
-            case ";" -> NetPolicyParser.SEMI;
-            case "," -> NetPolicyParser.COMMA;
-            case "->" -> NetPolicyParser.ARROW;
-            case "=" -> NetPolicyParser.EQUALS;
-            default -> -1;
-        };
     }
 
     @Override

@@ -31,7 +31,6 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.UnbufferedTokenStream;
 import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
@@ -48,6 +47,14 @@ public final class PolicyParser {
         if (fast != null) {
             return new ParsedFile(fileName, fast);
         }
+        return grammarParse(fileName, text, diags);
+    }
+
+    /**
+     * The path for a file with errors: the grammar's lexer and parser, which report each error.
+     * It accepts exactly what the fast path accepts and builds the same items (FastParserTest).
+     */
+    static ParsedFile grammarParse(String fileName, String text, Diagnostics diags) {
         NetPolicyLexer lexer = new NetPolicyLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
@@ -111,21 +118,21 @@ public final class PolicyParser {
 
     /**
      * The fast path for a file without errors, which is nearly every file: tokens are read as the
-     * parser asks for them and forgotten once consumed, and each top-level item is parsed in SLL
-     * mode, turned into its AST and dropped before the next one is read. So neither the token list
-     * nor the parse tree of a large file is ever held whole (for 100,000 containers they were most
-     * of the memory and of the garbage collector's work). Any lexical or syntax error abandons this
-     * path (null), and the file is parsed again by the path that reports every error.
+     * parser asks for them and forgotten once consumed, and each item is built as it is read, with
+     * no parse tree. So neither the token list nor a tree of a large file is ever held whole (for
+     * 100,000 containers they were most of the memory and of the garbage collector's work). Any
+     * lexical or syntax error abandons this path (null), and the file is parsed again by the path
+     * that reports every error.
      */
-    private static List<Object> fastParse(String fileName, String text) {
+    static List<Object> fastParse(String fileName, String text) {
         int split = text.length() < PARALLEL_MIN_CHARS ? -1 : ItemBoundary.near(text, text.length() / 2);
         if (split < 0) {
             return fastParse(fileName, text, 1);
         }
         // A large file is cut in two at a line where a network, container or node block starts,
-        // and the halves are parsed at the same time (the grammar's prediction cache is shared and
-        // thread-safe). Should the cut be in a bad place after all, a half fails to parse and the
-        // whole file goes to the full path, so the cut can only cost time, never change a result.
+        // and the halves are parsed at the same time. Should the cut be in a bad place after all, a
+        // half fails to parse and the whole file goes to the full path, so the cut can only cost
+        // time, never change a result.
         int secondLine = ItemBoundary.lineAt(text, split);
         String second = text.substring(split);
         @SuppressWarnings("unchecked")
@@ -152,29 +159,14 @@ public final class PolicyParser {
 
     /** Parses text that starts at line {@code firstLine} of the file; null on any error. */
     private static List<Object> fastParse(String fileName, String text, int firstLine) {
-        // The hand-written lexer, not the grammar's: a cold start pays for the generated lexer's
-        // automaton and its interpreted simulator (FastLexer says why that is safe). It throws
-        // ParseCancellationException where the grammar's lexer would yield an error token.
-        FastLexer lexer = new FastLexer(text, fileName, firstLine);
-        AstBuilder builder = new AstBuilder(fileName);
-        List<Object> items = new ArrayList<>();
+        // The hand-written lexer and parser, not the grammar's: a cold start pays for the generated
+        // classes' automata and their interpreted simulators (FastLexer and FastParser say why that
+        // is safe). Both throw ParseCancellationException where the grammar would report an error.
         try {
-            // The stream reads its first token when it is made: a lexical error can stop it already.
-            UnbufferedTokenStream<Token> tokens = new UnbufferedTokenStream<>(lexer);
-            NetPolicyParser parser = new NetPolicyParser(tokens);
-            parser.removeErrorListeners();
-            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
-            parser.setErrorHandler(new BailErrorStrategy());
-            while (tokens.LA(1) != Token.EOF) {
-                Object o = parser.item().accept(builder);
-                if (o != null) {
-                    items.add(o);
-                }
-            }
+            return new FastParser(new FastLexer(text, fileName, firstLine), fileName).items();
         } catch (ParseCancellationException e) {
             return null;
         }
-        return items;
     }
 
     /** The innermost '{' still open where {@code at} stands, or null. */
