@@ -12,8 +12,11 @@
 #
 # On a fresh Debian machine run as root it installs what it needs (JDK 17, Maven, time, ferm);
 # otherwise it names what is missing and stops. Other work on the machine skews timings: the load
-# average is recorded with every figure, and each figure is the best of K runs.
+# average is recorded with every figure, and each figure is the best of K runs; netpolc and ferm
+# are timed interleaved (3K rounds) and compared by their medians.
 set -euo pipefail
+# The shell's clock ($EPOCHREALTIME) and awk read and write numbers with a decimal point.
+export LC_ALL=C
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
@@ -54,7 +57,6 @@ fi
 
 echo "run.sh: building" >&2
 mvn -B -q -DskipTests package >&2
-jar="cli/target/netpolc.jar"
 cp="bench/target/classes:bench/target/lib/*"
 work="bench/target/work"
 rm -rf "$work"
@@ -86,7 +88,42 @@ measure() {
   echo "run.sh: $name ${best}s (cpu ${cpu}s) $((rss / 1024))MiB (load $l)" >&2
 }
 get() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$work/results"; }
+# duel K NAME...: runs the commands in the arrays cmd_NAME (stdout discarded) once each to warm
+# up, then K rounds of one run of each, back to back, the order rotating from round to round, so a
+# change in the machine's load falls on every command alike (a best-of-K per command, taken
+# minutes apart, compares two different machines on a shared host). Wall time by the shell's
+# microsecond clock, CPU time (user + system) by /usr/bin/time. Appends "NAME median_s best_s
+# load best_cpu_s" to $work/results for each NAME.
+duel() {
+  local k="$1"; shift
+  local names=("$@") l i j n s e
+  l="$(load)"
+  for n in "${names[@]}"; do
+    local -n c="cmd_$n"
+    "${c[@]}" >/dev/null 2>"$work/err" || { echo "run.sh: '${c[*]}' failed:" >&2; cat "$work/err" >&2; exit 1; }
+    : >"$work/duel.$n"
+    unset -n c
+  done
+  for ((i = 0; i < k; i++)); do
+    for ((j = 0; j < ${#names[@]}; j++)); do
+      n="${names[$(((i + j) % ${#names[@]}))]}"
+      local -n c="cmd_$n"
+      s="$EPOCHREALTIME"
+      /usr/bin/time -f "%U %S" -o "$work/time" "${c[@]}" >/dev/null 2>"$work/err"
+      e="$EPOCHREALTIME"
+      unset -n c
+      awk -v s="$s" -v e="$e" '{print e - s, $1 + $2}' "$work/time" >>"$work/duel.$n"
+    done
+  done
+  for n in "${names[@]}"; do
+    sort -n "$work/duel.$n" | awk -v n="$n" -v l="$l" '{w[NR] = $1; if (NR == 1 || $2 < c) c = $2}
+      END {m = NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2; print n, m, w[1], l, c}' >>"$work/results"
+    echo "run.sh: $n median $(get "$n" 2)s best $(get "$n" 3)s (cpu $(get "$n" 5)s, load $l)" >&2
+  done
+}
+
 ms() { awk -v s="$1" 'BEGIN {printf "%d", s * 1000 + 0.5}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%d", k / 1024 + 0.5}'; }
 
 # --- machine ------------------------------------------------------------------------------
@@ -150,6 +187,7 @@ done
 
 # --- ferm on the same rule set ------------------------------------------------------------
 ferm_sizes=""
+duel_rounds=$((runs * 3))
 for n in 1 100 1000 5000; do
   case " $sizes " in *" $n "*) ;; *) continue ;; esac
   ./netpolc compile -t iptables "$work/n$n.net" >"$work/n$n.v4"
@@ -162,12 +200,20 @@ for n in 1 100 1000 5000; do
     exit 1
   fi
   echo "n$n-rules $ours 0 0" >>"$work/results"
-  measure "n$n-ferm" "$runs" ferm --remote "$work/n$n.ferm"
-  # netpolc with the machine's default JVM too (JDK 17 on Debian 12): what a machine without a
-  # newer JDK gets.
-  if [ -n "$jdk17" ]; then
-    measure "n$n-default" "$runs" env NETPOLC_JAVA=/usr/bin/java ./netpolc compile -t iptables "$work/n$n.net"
-  fi
+  # ferm and netpolc interleaved; netpolc also with the machine's default JVM (JDK 17 on Debian
+  # 12): what a machine without a newer JDK gets.
+  # shellcheck disable=SC2034 # duel reads the cmd_ arrays by name
+  cmd_ferm=(ferm --remote "$work/n$n.ferm")
+  # shellcheck disable=SC2034
+  cmd_netpolc=(./netpolc compile -t iptables "$work/n$n.net")
+  # shellcheck disable=SC2034
+  cmd_default=(env NETPOLC_JAVA=/usr/bin/java ./netpolc compile -t iptables "$work/n$n.net")
+  contenders=(ferm netpolc)
+  [ -n "$jdk17" ] && contenders+=(default)
+  duel "$duel_rounds" "${contenders[@]}"
+  for c in "${contenders[@]}"; do
+    sed -i "s/^$c /n$n-vs-$c /" "$work/results"
+  done
   ferm_sizes="$ferm_sizes $n"
 done
 
@@ -253,6 +299,21 @@ tmp="$(mktemp)"
   echo "| 10,000 networks × 10 containers, every target ≤ 3 s | slowest target $worst ms (wall:$per) | $([ "$worst" -le 3000 ] && echo yes || echo "**no**") |"
   echo "| … and ≤ 512 MiB of heap | runs with \`-Xmx512m\`:$heap_ok; peak RSS (heap, code and JVM) at most $worst_rss MiB | $(case "$heap_ok" in *NO*) echo "**no**" ;; *) echo yes ;; esac) |"
   fi
+  if [ -n "$ferm_sizes" ]; then
+    # netpolc faster than ferm from N = 100 up: the median of the interleaved rounds, at every size.
+    verdict=yes per="" n1=""
+    for n in $ferm_sizes; do
+      r="$(ratio "$(get "n$n-vs-ferm" 2)" "$(get "n$n-vs-netpolc" 2)")"
+      if [ "$n" = 1 ]; then
+        n1="$n1 N = 1: netpolc $(ms "$(get "n1-vs-netpolc" 2)") ms, ferm $(ms "$(get "n1-vs-ferm" 2)") ms, the JVM floor $(ms "$(get noop 2)") ms"
+        continue
+      fi
+      per="$per N = $n: $r;"
+      awk -v r="$r" 'BEGIN {exit !(r > 1)}' || verdict="**no**"
+    done
+    echo "| faster than ferm from N = 100 up (ferm's median ÷ netpolc's, interleaved runs) |$per | $verdict |"
+    [ -n "$n1" ] && echo "| at N = 1, as close to ferm as the JVM allows |$n1 (medians; the floor is best of $startup_runs) | see figures |"
+  fi
   echo
   echo "## Whole process: wall time and peak memory"
   echo
@@ -294,27 +355,30 @@ tmp="$(mktemp)"
   echo "\`ferm --remote FILE\` (compiles without touching the kernel) on the ferm file that"
   echo "\`FermFile\` writes from netpolc's iptables output: the same rules, chains and order; the run"
   echo "checks that ferm's output has as many rules as netpolc's. netpolc: the iptables target."
+  echo "Interleaved: $duel_rounds rounds, each running every contender once, back to back, in an order"
+  echo "that rotates from round to round, so that the machine's load at any moment falls on all of"
+  echo "them alike; *median* and *best* of the rounds' wall times (the shell's microsecond clock),"
+  echo "CPU: the least user + system time of a round."
   dh="" dl=""
   if [ -n "$jdk17" ]; then
     echo "*Default JVM*: netpolc run by the machine's default JVM ($jdk17, with its class-data-sharing"
     echo "archive) instead of the one the launcher chose, as on a machine that has no newer JDK."
-    dh=" netpolc, default JVM ms | ferm / that |"
+    dh=" default JVM median ms | ferm / that |"
     dl="---:|---:|"
   fi
   echo
-  echo "| N | rules | load | ferm ms | netpolc ms | ferm / netpolc | ferm CPU ms | netpolc CPU ms | ferm / netpolc (CPU) |$dh"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|$dl"
+  echo "| N | rules | load | ferm median ms | netpolc median ms | ferm / netpolc | ferm best ms | netpolc best ms | ferm / netpolc (best) | ferm CPU ms | netpolc CPU ms | ferm / netpolc (CPU) |$dh"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|$dl"
   for n in $ferm_sizes; do
-    f="$(get "n$n-ferm" 2)"
-    o="$(get "n$n-iptables" 2)"
-    fc="$(get "n$n-ferm" 5)"
-    oc="$(get "n$n-iptables" 5)"
+    f="$(get "n$n-vs-ferm" 2)" o="$(get "n$n-vs-netpolc" 2)"
+    fb="$(get "n$n-vs-ferm" 3)" ob="$(get "n$n-vs-netpolc" 3)"
+    fc="$(get "n$n-vs-ferm" 5)" oc="$(get "n$n-vs-netpolc" 5)"
     d=""
     if [ -n "$jdk17" ]; then
-      od="$(get "n$n-default" 2)"
-      d=" $(ms "$od") | $(awk -v a="$f" -v b="$od" 'BEGIN {printf "%.2f", a / b}') |"
+      od="$(get "n$n-vs-default" 2)"
+      d=" $(ms "$od") | $(ratio "$f" "$od") |"
     fi
-    echo "| $n | $(get "n$n-rules" 2) | $(get "n$n-ferm" 4) | $(ms "$f") | $(ms "$o") | $(awk -v a="$f" -v b="$o" 'BEGIN {printf "%.2f", a / b}') | $(ms "$fc") | $(ms "$oc") | $(awk -v a="$fc" -v b="$oc" 'BEGIN {printf "%.2f", a / b}') |$d"
+    echo "| $n | $(get "n$n-rules" 2) | $(get "n$n-vs-ferm" 4) | $(ms "$f") | $(ms "$o") | $(ratio "$f" "$o") | $(ms "$fb") | $(ms "$ob") | $(ratio "$fb" "$ob") | $(ms "$fc") | $(ms "$oc") | $(ratio "$fc" "$oc") |$d"
   done
   echo
   echo "## What the rules cost the kernel"
@@ -340,7 +404,7 @@ tmp="$(mktemp)"
     same_path=$([ "$(kv "$cost10" nft_forward)" = "$(kv "$cost1000" nft_forward)" ] && echo "the same" || echo "**not** the same")
     le10=$([ "$(kv "$cost10" iptables_rules)" -le "$(kv "$cost10" docker_rules)" ] && echo yes || echo "**no**")
     le1000=$([ "$(kv "$cost1000" iptables_rules)" -le "$(kv "$cost1000" docker_rules)" ] && echo yes || echo "**no**")
-    echo "nftables: the rule count is $same_rules at N = 10 and 1,000, and so is the forward path;"
+    echo "nftables: the rule count is $same_rules at N = 10 and 1,000, and the forward path is $same_path;"
     echo "the networks live in sets and maps, which the kernel looks up by hash or interval tree."
     echo "iptables no higher than Docker's: $le10 at N = 10, $le1000 at N = 1,000 (it is Docker's layout,"
     echo "rule for rule, so its forward path grows with N as Docker's does)."
