@@ -289,6 +289,56 @@ class ApplyKernelTest {
         }
     }
 
+    /**
+     * A container namespace that cannot be read: a name under /run/netns that is a plain file, as
+     * a crash between creating the name and mounting the namespace on it leaves. When the policy
+     * declares it, apply and status name it and say why, and apply changes nothing; when the
+     * policy does not, apply warns and leaves it alone.
+     */
+    @Test
+    void aContainerNamespaceThatCannotBeReadIsNamed() throws IOException {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, B));
+            String web = ns.children().stream().filter(c -> c.endsWith("web")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no namespace for container web: " + ns.children()));
+            assertTrue(Kernel.run(null, List.of(Kernel.ip(), "netns", "del", web)).ok());
+            Path declared = Path.of("/run/netns", web);
+            Path other = Path.of("/run/netns", ns.prefix() + "zz-stale");
+            boolean plainFile = false;
+            try {
+                Files.writeString(declared, "");
+                plainFile = true;
+                Snapshot before = snapshot(ns);
+                Run r = apply(ns, B);
+                assertEquals(3, r.exitCode(), r.err());
+                assertTrue(r.err().contains("cannot read network namespace " + web + ", which the policy declares: "),
+                        r.err());
+                assertTrue(r.err().contains("ip netns del " + web), r.err());
+                assertEquals(before, snapshot(ns));
+                Run st = status(ns, B);
+                assertEquals(3, st.exitCode(), st.out() + st.err());
+                assertTrue(st.err().contains("cannot read network namespace " + web), st.err());
+
+                // the same trouble in a namespace the policy does not declare: a warning, and apply goes on
+                Files.delete(declared);
+                plainFile = false;
+                Files.writeString(other, "");
+                Run again = apply(ns, B);
+                assertOk(again);
+                assertTrue(again.err().contains("warning: cannot read network namespace " + other.getFileName()),
+                        again.err());
+                assertTrue(ns.children().contains(web), ns.children().toString());
+                assertTrue(Files.isRegularFile(other), "the unreadable namespace was touched");
+                assertEquals(0, status(ns, B).exitCode());
+            } finally {
+                if (plainFile) {
+                    Files.deleteIfExists(declared);
+                }
+                Files.deleteIfExists(other);
+            }
+        }
+    }
+
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> killPoints() {
         List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
         for (String backend : List.of("iptables", "nftables")) {

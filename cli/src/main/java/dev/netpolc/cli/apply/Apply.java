@@ -397,7 +397,7 @@ public final class Apply {
         // What the namespace holds is read while the policy is rendered: the reads change nothing,
         // and they wait mostly on the kernel and on other processes, the rendering on this one.
         Task<Snapshot> snapTask = Task.start("snapshot", () -> new Snapshot(tables, o.firewall() == Firewall.IPTABLES));
-        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(new Links.Scan(Map.of(), Map.of()))
+        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(new Links.Scan(Map.of(), Map.of(), Map.of()))
                 : Task.start("links", () -> Links.scan(host));
         Task<Map<String, Links.Attrs>> attrsTask = o.firewallOnly() ? Task.done(Map.of())
                 : Task.start("attrs", () -> Links.attrs(host));
@@ -449,6 +449,7 @@ public final class Apply {
         Map<String, Links.Owned> declared = o.firewallOnly() ? Map.of()
                 : Links.declared(intent.plan(), host.containerPrefix());
         Links.Scan scan = scanTask.get();
+        err.print(Links.unreadableWarning(scan.checkDeclared(declared)));
         Map<String, Links.Owned> present = scan.present();
         Map<String, Links.Attrs> attrs = attrsTask.get();
         List<String[]> repairs = o.firewallOnly() ? List.of()
@@ -948,7 +949,9 @@ public final class Apply {
                 plan.add("- nftables: table inet " + t);
             }
         }
-        Map<String, Links.Owned> present = o.firewallOnly() ? Map.of() : Links.present(host);
+        Links.Scan scan = o.firewallOnly() ? new Links.Scan(Map.of(), Map.of(), Map.of()) : Links.scan(host);
+        err.print(Links.unreadableWarning(scan.unreadable()));
+        Map<String, Links.Owned> present = scan.present();
         plan.addAll(Links.plan(present, Map.of()));
         printPlan(o.dryRun() ? out : err, plan, null);
         if (o.dryRun()) {
@@ -1095,6 +1098,7 @@ public final class Apply {
             Links.Scan scan = Links.scan(host);
             Map<String, Links.Owned> present = scan.present();
             Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
+            err.print(Links.unreadableWarning(scan.checkDeclared(declared)));
             drift.addAll(Links.plan(present, declared));
             Links.repairs(present, declared, Links.wanted(intent.plan()), Links.attrs(host)).forEach(r -> drift.add(r[0]));
             Links.insideRepairs(intent.plan(), host.containerPrefix(), present, scan.inside())

@@ -447,7 +447,10 @@ final class Links {
         return out;
     }
 
-    /** What the host has: marked links, and marked namespaces whose names start with the prefix. */
+    /**
+     * What the host has: marked links, and marked namespaces whose names start with the prefix
+     * (for a rollback, which does what it can: namespaces it cannot read are left as they are).
+     */
     static Map<String, Owned> present(Host host) throws ApplyException {
         return scan(host).present();
     }
@@ -463,8 +466,41 @@ final class Links {
      */
     record Inside(Map<String, Attrs> links, java.util.Set<String> routes) {}
 
-    /** The owned links and namespaces ({@link #present}), and what each owned namespace holds. */
-    record Scan(Map<String, Owned> present, Map<String, Inside> inside) {}
+    /**
+     * The owned links and namespaces ({@link #present}), what each owned namespace holds, and the
+     * namespaces with the container prefix that could not be read, each with what went wrong:
+     * whether those are netpolc's is unknown.
+     */
+    record Scan(Map<String, Owned> present, Map<String, Inside> inside, Map<String, String> unreadable) {
+
+        /**
+         * Fails when a namespace the policy declares ({@code declared}, by mark) could not be read:
+         * apply would plan to create it and fail half-way, status would call it missing. Returns
+         * the others, which are left alone, for a warning.
+         */
+        Map<String, String> checkDeclared(Map<String, Owned> declared) throws ApplyException {
+            Map<String, String> others = new java.util.TreeMap<>(unreadable);
+            for (Owned d : declared.values()) {
+                String why = d.netns() ? others.remove(d.name()) : null;
+                if (why != null) {
+                    throw new ApplyException("cannot read network namespace " + d.name() + ", which the policy"
+                            + " declares: " + why + " (if it is left over from a crash, remove it with 'ip netns del "
+                            + d.name() + "' and apply again)");
+                }
+            }
+            return others;
+        }
+    }
+
+    /** The warning for namespaces that could not be read and are left alone. */
+    static String unreadableWarning(Map<String, String> unreadable) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> u : unreadable.entrySet()) {
+            b.append("netpolc: warning: cannot read network namespace ").append(u.getKey()).append(" (")
+                    .append(u.getValue()).append("); it is left alone, whoever made it\n");
+        }
+        return b.toString();
+    }
 
     /** At most this many shells read the container namespaces at the same time. */
     static final int READERS = 4;
@@ -478,29 +514,33 @@ final class Links {
      */
     private static final String READ = "e=$1; i=$2; shift 2; for ns; do echo \"netns: $ns\"; printf 'link show\\naddr"
             + " show\\nroute show table all default\\n' | \"$e\" --net=\"" + Host.NETNS_DIR + "/$ns\" \"$i\" -j -batch -"
-            + " 2>/dev/null; echo; done";
+            + " 2>&1; s=$?; echo; echo \"status: $s\"; done";
 
     /**
      * The marked links of the host, and the namespaces with the container prefix whose loopback
      * carries a mark, with what they hold. A namespace is read by one ip process entered with
      * nsenter ({@link #READ}: links, addresses, routes at once); the namespaces are shared out among {@link #READERS} shells that
      * run at the same time, since each ip process waits mostly on the kernel entering the namespace.
+     * A namespace whose read fails (its ip or nsenter exits non-zero) and that is still there is
+     * listed in {@link Scan#unreadable}; one deleted meanwhile is simply not there.
      */
     static Scan scan(Host host) throws ApplyException {
         Map<String, Owned> out = hostLinks(host);
         Map<String, Inside> inside = new LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
         Host.Result list = host.run(null, "ip", "netns", "list");
+        if (!list.ok()) {
+            throw new ApplyException("cannot list the network namespaces with 'ip netns list': " + list.reason());
+        }
         List<String> candidates = new ArrayList<>();
-        if (list.ok()) {
-            for (String line : list.out().split("\n")) {
-                String ns = line.split(" ")[0].strip();
-                if (!ns.isEmpty() && ns.startsWith(host.containerPrefix()) && !ns.equals(host.netns())) {
-                    candidates.add(ns);
-                }
+        for (String line : list.out().split("\n")) {
+            String ns = line.split(" ")[0].strip();
+            if (!ns.isEmpty() && ns.startsWith(host.containerPrefix()) && !ns.equals(host.netns())) {
+                candidates.add(ns);
             }
         }
         if (candidates.isEmpty()) {
-            return new Scan(out, inside);
+            return new Scan(out, inside, unreadable);
         }
         int readers = Math.min(READERS, (candidates.size() + 49) / 50);
         List<Task<Host.Result>> running = new ArrayList<>();
@@ -513,29 +553,43 @@ final class Links {
         }
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (Task<Host.Result> t : running) {
+            Host.Result r = t.get();
+            if (!r.ok()) {
+                throw new ApplyException("cannot read the container namespaces: " + r.reason());
+            }
             String ns = null;
             List<String> arrays = new ArrayList<>();
-            for (String line : (t.get().out() + "netns: \n").split("\n")) {
-                if (!line.startsWith("netns: ")) {
-                    if (line.startsWith("[")) {
-                        arrays.add(line);
+            StringBuilder said = new StringBuilder();
+            for (String line : r.out().split("\n")) {
+                if (line.startsWith("netns: ")) {
+                    ns = line.substring(7);
+                    arrays.clear();
+                    said.setLength(0);
+                } else if (line.startsWith("[")) {
+                    arrays.add(line);
+                } else if (line.startsWith("status: ") && ns != null) {
+                    if (!line.equals("status: 0") || arrays.size() != 3) {
+                        // gone meanwhile: not there; still there: unreadable
+                        if (Files.exists(Host.NETNS_DIR.resolve(ns))) {
+                            String why = said.toString().strip();
+                            unreadable.put(ns, why.isEmpty() ? "ip exited with " + line : why);
+                        }
+                    } else {
+                        try {
+                            readInside(ns, json.readTree(arrays.get(0)), json.readTree(arrays.get(1)),
+                                    json.readTree(arrays.get(2)), out, inside);
+                        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                            throw new ApplyException("cannot read what 'ip -j' printed for namespace " + ns + ": "
+                                    + e.getOriginalMessage());
+                        }
                     }
-                    continue;
+                    ns = null;
+                } else if (!line.isBlank()) {
+                    said.append(said.length() == 0 ? "" : "; ").append(line.strip());
                 }
-                if (ns != null && arrays.size() == 3) {
-                    try {
-                        readInside(ns, json.readTree(arrays.get(0)), json.readTree(arrays.get(1)),
-                                json.readTree(arrays.get(2)), out, inside);
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new ApplyException("cannot read what 'ip -j' printed for namespace " + ns + ": "
-                                + e.getOriginalMessage());
-                    }
-                }
-                ns = line.substring(7);
-                arrays.clear();
             }
         }
-        return new Scan(out, inside);
+        return new Scan(out, inside, unreadable);
     }
 
     /**
