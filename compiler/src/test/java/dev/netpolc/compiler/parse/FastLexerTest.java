@@ -129,7 +129,7 @@ class FastLexerTest {
         return p.toAbsolutePath().normalize();
     }
 
-    private static List<Path> files(Path dir, String suffix) throws IOException {
+    static List<Path> files(Path dir, String suffix) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -140,7 +140,7 @@ class FastLexerTest {
     }
 
     /** A file as text (bytes that are not UTF-8, which the compiler rejects before lexing, become U+FFFD). */
-    private static String decode(byte[] bytes) throws IOException {
+    static String decode(byte[] bytes) throws IOException {
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
     }

@@ -9,16 +9,11 @@ import dev.netpolc.compiler.ast.ParsedFile;
 import dev.netpolc.compiler.diag.Diagnostics;
 import dev.netpolc.grammar.NetPolicyParser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -45,28 +40,13 @@ class FastParserTest {
         return true;
     }
 
-    private static List<Path> files(Path dir, String suffix) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(suffix)).sorted()
-                    .collect(Collectors.toList());
-        }
-    }
-
-    private static String decode(byte[] bytes) throws IOException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
-    }
-
     @Test
     void everyPolicyOfTheRepository() throws IOException {
-        List<Path> policies = files(FastLexerTest.root().resolve("policies"), ".net");
+        List<Path> policies = FastLexerTest.files(FastLexerTest.root().resolve("policies"), ".net");
         assertTrue(policies.size() > 100, "found only " + policies.size() + " policies");
         int taken = 0;
         for (Path p : policies) {
-            if (check(decode(Files.readAllBytes(p)))) {
+            if (check(FastLexerTest.decode(Files.readAllBytes(p)))) {
                 taken++;
             }
         }
@@ -78,11 +58,11 @@ class FastParserTest {
     @Test
     void everyFuzzingInput() throws IOException {
         Path root = FastLexerTest.root();
-        List<Path> inputs = new ArrayList<>(files(root.resolve("cli/src/test/resources/dev/netpolc/cli/FuzzPolicyInputs"), ""));
-        inputs.addAll(files(root.resolve("cli/.cifuzz-corpus"), ""));
+        List<Path> inputs = new ArrayList<>(FastLexerTest.files(root.resolve("cli/src/test/resources/dev/netpolc/cli/FuzzPolicyInputs"), ""));
+        inputs.addAll(FastLexerTest.files(root.resolve("cli/.cifuzz-corpus"), ""));
         assertTrue(!inputs.isEmpty(), "the committed fuzzing reproducers are missing");
         for (Path p : inputs) {
-            check(decode(Files.readAllBytes(p)));
+            check(FastLexerTest.decode(Files.readAllBytes(p)));
         }
     }
 
