@@ -4,7 +4,6 @@ import dev.netpolc.cli.apply.Apply;
 import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Policy;
 import java.nio.file.Path;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -88,7 +87,7 @@ final class ApplyCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         String me = name();
         Apply.Firewall firewall = null;
         if (line.hasOption("backend")) {

@@ -1,6 +1,5 @@
 package dev.netpolc.cli;
 
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /** One subcommand of netpolc. */
@@ -21,5 +20,5 @@ interface Command {
     Options options();
 
     /** Runs the command and returns its exit code. */
-    int run(CommandLine line, Io io) throws UsageException;
+    int run(Args line, Io io) throws UsageException;
 }

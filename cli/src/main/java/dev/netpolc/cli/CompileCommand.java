@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -64,14 +63,17 @@ final class CompileCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         if (line.getArgList().size() != 1) {
             throw new UsageException("compile: expected one POLICY file (or - for standard input), got "
                     + line.getArgList().size());
         }
         String targetName = line.getOptionValue("target", Backends.defaultBackend().name());
-        Backend backend = Backends.byName(targetName).orElseThrow(() -> new UsageException("compile: unknown target '"
-                + targetName + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
+        Backend backend = Backends.byName(targetName).orElse(null);
+        if (backend == null) {
+            throw new UsageException("compile: unknown target '" + targetName + "'; targets are: "
+                    + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", ")));
+        }
         Layout layout = null;
         if (line.hasOption("layout")) {
             layout = Layout.of(line.getOptionValue("layout"));

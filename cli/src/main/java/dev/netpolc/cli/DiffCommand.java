@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -72,7 +71,7 @@ final class DiffCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         String target = line.getOptionValue("target", "iptables");
         Backend backend = Backends.byName(target).orElseThrow(() -> new UsageException("diff: unknown target '" + target
                 + "'; targets are: " + Backends.all().stream().map(Backend::name).collect(Collectors.joining(", "))));
@@ -224,7 +223,7 @@ final class DiffCommand implements Command {
         return space < 0 ? rest : rest.substring(0, space);
     }
 
-    private int againstHost(CommandLine line, Backend backend, String node, String format, Io io) throws UsageException {
+    private int againstHost(Args line, Backend backend, String node, String format, Io io) throws UsageException {
         PolicyInput.Loaded loaded = PolicyInput.load(line.getArgList().get(0), io);
         if (loaded.policy() == null) {
             return ExitCode.USAGE;

@@ -3,7 +3,6 @@ package dev.netpolc.cli;
 import dev.netpolc.cli.explain.ExplainException;
 import dev.netpolc.cli.explain.Explainer;
 import dev.netpolc.cli.explain.Trace;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -58,7 +57,7 @@ final class ExplainCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         String format = OutputFormat.of(line, "explain", "text", "json");
         if (line.getArgList().size() != 1) {
             throw new UsageException("explain: expected one POLICY file (or - for standard input), got " + line.getArgList().size());

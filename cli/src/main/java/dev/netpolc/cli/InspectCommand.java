@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -47,7 +46,7 @@ final class InspectCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         String format = OutputFormat.of(line, "inspect", "text", "json");
         List<String> args = line.getArgList();
         if (args.isEmpty()) {

@@ -18,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -63,7 +62,7 @@ final class LintCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         if (line.hasOption("list-checks")) {
             io.out().print(listChecks());
             return ExitCode.OK;
@@ -114,18 +113,19 @@ final class LintCommand implements Command {
     }
 
     /** All lint checks, then --enable/--disable in the order given ("all" for every check). */
-    private static Set<String> enabledChecks(CommandLine line) throws UsageException {
+    private static Set<String> enabledChecks(Args line) throws UsageException {
         Set<String> ids = new LinkedHashSet<>();
         Checks.ALL.forEach(c -> ids.add(c.code().id()));
         Set<String> enabled = new LinkedHashSet<>(ids);
-        for (Option o : line.getOptions()) {
+        for (Args.Given g : line.given()) {
+            Option o = g.option();
             if (!o.getLongOpt().equals("enable") && !o.getLongOpt().equals("disable")) {
                 continue;
             }
-            String id = o.getValue().toUpperCase(java.util.Locale.ROOT);
+            String id = g.value().toUpperCase(java.util.Locale.ROOT);
             Set<String> target = id.equals("ALL") ? ids : Set.of(id);
             if (!id.equals("ALL") && !ids.contains(id)) {
-                throw new UsageException("lint: unknown check '" + o.getValue() + "'; run 'netpolc lint --list-checks'");
+                throw new UsageException("lint: unknown check '" + g.value() + "'; run 'netpolc lint --list-checks'");
             }
             if (o.getLongOpt().equals("enable")) {
                 enabled.addAll(target);

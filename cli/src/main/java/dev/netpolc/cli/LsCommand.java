@@ -3,7 +3,6 @@ package dev.netpolc.cli;
 import dev.netpolc.ir.Container;
 import dev.netpolc.ir.Network;
 import dev.netpolc.ir.Policy;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -38,7 +37,7 @@ final class LsCommand implements Command {
     }
 
     @Override
-    public int run(CommandLine line, Io io) throws UsageException {
+    public int run(Args line, Io io) throws UsageException {
         if (line.getArgList().size() != 1) {
             throw new UsageException("ls: expected one POLICY file (or - for standard input)");
         }

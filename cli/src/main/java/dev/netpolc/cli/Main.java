@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
 
@@ -92,9 +90,9 @@ public final class Main {
         }
         Command command = command(first);
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        CommandLine line;
+        Args line;
         try {
-            line = new DefaultParser().parse(command.options(), rest, false);
+            line = Args.parse(command.options(), rest);
         } catch (ParseException e) {
             throw new UsageException(command.name() + ": " + lowerFirst(e.getMessage()));
         }

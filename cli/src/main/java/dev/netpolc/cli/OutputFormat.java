@@ -1,7 +1,6 @@
 package dev.netpolc.cli;
 
 import java.util.List;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 
 /** The {@code --format} option of the commands that print a report: its definition and its check. */
@@ -18,7 +17,7 @@ final class OutputFormat {
     }
 
     /** The chosen format, the first of {@code formats} when none is given; a usage error for any other. */
-    static String of(CommandLine line, String command, String... formats) throws UsageException {
+    static String of(Args line, String command, String... formats) throws UsageException {
         String format = line.getOptionValue("format", formats[0]);
         if (!List.of(formats).contains(format)) {
             throw new UsageException(command + ": unknown format '" + format + "'; formats are: " + String.join(", ", formats));
