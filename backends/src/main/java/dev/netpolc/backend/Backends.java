@@ -25,7 +25,14 @@ public final class Backends {
     }
 
     public static Optional<Backend> byName(String name) {
-        return ALL.stream().filter(b -> b.name().equals(name)).findFirst();
+        // a loop, not a stream: on a JVM without an ahead-of-time cache each lambda links at its
+        // first call, at run time (docs/performance.md)
+        for (Backend b : ALL) {
+            if (b.name().equals(name)) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The target used when none is named. */

@@ -130,8 +130,11 @@ final class DockerLayout {
         Ruleset rs = new Ruleset();
         filter(rs.table("filter"), bridges, newestFirst, ports);
         nat(rs.table("nat"), newestFirst, ports);
-        if (ports.stream().anyMatch(p -> p.port().protocol() == Protocol.SCTP)) {
-            mangle(rs.table("mangle"), ports);
+        for (Port p : ports) {
+            if (p.port().protocol() == Protocol.SCTP) {
+                mangle(rs.table("mangle"), ports);
+                break;
+            }
         }
         return rs;
     }
@@ -141,8 +144,12 @@ final class DockerLayout {
         t.chain(docker, "-").chain(stage1, "-").chain(stage2, "-").chain(user, "-");
         String forward = hook(t, "FORWARD");
 
-        List<Network> overlays = policy.networks().stream()
-                .filter(n -> n.driver() == Driver.OVERLAY && n.subnet(family).isPresent()).toList();
+        List<Network> overlays = new ArrayList<>();
+        for (Network n : policy.networks()) {
+            if (n.driver() == Driver.OVERLAY && n.subnet(family).isPresent()) {
+                overlays.add(n);
+            }
+        }
         add(t, builtin, Rule.in(forward).jump(user));
         if (!bridges.isEmpty() || !overlays.isEmpty()) {
             add(t, builtin, Rule.in(forward).jump(stage1));
@@ -222,7 +229,12 @@ final class DockerLayout {
         String prerouting = hook(t, "PREROUTING");
         String outputChain = hook(t, "OUTPUT");
         String postrouting = hook(t, "POSTROUTING");
-        List<Network> external = newestFirst.stream().filter(n -> !n.internal()).toList();
+        List<Network> external = new ArrayList<>();
+        for (Network n : newestFirst) {
+            if (!n.internal()) {
+                external.add(n);
+            }
+        }
         // Docker adds the jumps to its nat chain with the first network that is not internal.
         if (!external.isEmpty()) {
             add(t, builtin, Rule.in(prerouting).match("-m addrtype --dst-type LOCAL").jump(docker));

@@ -48,9 +48,24 @@ final class PolicyRules {
         }
     }
 
+    private static boolean anyAllPorts(List<RuleService> services) {
+        for (RuleService s : services) {
+            if (s.allPorts()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The rules of one hook that apply to this family, in source order. */
     List<PolicyRule> rules(RuleHook hook) {
-        return policy.rules().stream().filter(r -> r.hook() == hook && r.applies(family)).toList();
+        List<PolicyRule> out = new ArrayList<>();
+        for (PolicyRule r : policy.rules()) {
+            if (r.hook() == hook && r.applies(family)) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     String inputChain() {
@@ -261,7 +276,7 @@ final class PolicyRules {
                 }
                 continue;
             }
-            if (list.stream().anyMatch(RuleService::allPorts)) {
+            if (anyAllPorts(list)) {
                 alts.add(new Alt(Rule.in("-").protocol(proto), false, false, list.get(0)));
                 continue;
             }

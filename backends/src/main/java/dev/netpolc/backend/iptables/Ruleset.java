@@ -81,7 +81,12 @@ public final class Ruleset {
     }
 
     Table table(String name) {
-        return tables.computeIfAbsent(name, Table::new);
+        Table t = tables.get(name);
+        if (t == null) {
+            t = new Table(name);
+            tables.put(name, t);
+        }
+        return t;
     }
 
     /**

@@ -62,8 +62,9 @@ final class Addresses {
         if (v4 >= 0) {
             return new Parsed(new Ip(Family.IPV4, BigInteger.valueOf(v4), null), null);
         }
-        if (java.util.regex.Pattern.matches(QUAD_FORM, text)) {
-            // The form of a dotted quad with a number over 255 (compiled only for a wrong address).
+        if (text.indexOf(':') < 0 && java.util.regex.Pattern.matches(QUAD_FORM, text)) {
+            // The form of a dotted quad with a number over 255 (compiled only for a wrong IPv4
+            // address: an IPv6 address, with its colons, never gets here).
             for (String part : text.split("\\.")) {
                 if (Integer.parseInt(part) > 255) {
                     return new Parsed(null, "'" + part + "' is not an octet (0-255) in '" + text + "'");

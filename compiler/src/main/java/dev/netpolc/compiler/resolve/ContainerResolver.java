@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Resolves containers: attachments with static and allocated addresses, MACs, interface and veth
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  */
 final class ContainerResolver {
 
-    private static final Pattern MAC = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
 
     private final Diagnostics diags;
     private final InterfaceNames interfaces;
@@ -190,7 +188,7 @@ final class ContainerResolver {
 
     private void readNetns(CDraft c, Value v) {
         String n = v.text();
-        if (!n.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || n.length() > 64) {
+        if (!Names.isObjectName(n) || n.length() > 64) {
             diags.report(DiagnosticCode.INVALID_NAME, v.span(), "invalid network namespace name '" + Names.printable(n) + "'",
                     Note.help("use at most 64 letters, digits, '.', '-' and '_', starting with a letter or digit"));
             return;
@@ -312,9 +310,28 @@ final class ContainerResolver {
         return new Subnetish(Addresses.irCidr(family == Family.IPV4 ? net.subnet4 : net.subnet6).toString());
     }
 
+    /**
+     * Whether {@code m} is six pairs of hex digits joined by colons ({@code
+     * [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}}), written out as in {@link Names#isWord}; {@code NamesTest}
+     * checks it against the expression.
+     */
+    static boolean isMac(String m) {
+        if (m.length() != 17) {
+            return false;
+        }
+        for (int i = 0; i < 17; i++) {
+            char c = m.charAt(i);
+            boolean ok = i % 3 == 2 ? c == ':' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String staticMac(Value v) {
         String m = v.text();
-        if (!MAC.matcher(m).matches()) {
+        if (!isMac(m)) {
             diags.report(DiagnosticCode.INVALID_MAC, v.span(), "invalid MAC address '" + Names.printable(m) + "'",
                     Note.help("write six hex bytes separated by colons, such as 02:42:0a:00:00:05"));
             return null;
@@ -325,7 +342,7 @@ final class ContainerResolver {
                     Note.help("the lowest bit of the first byte must be 0; locally administered addresses start with 02"));
             return null;
         }
-        if (m.replace(":", "").chars().allMatch(ch -> ch == '0')) {
+        if (m.equals("00:00:00:00:00:00")) {
             diags.report(DiagnosticCode.INVALID_MAC, v.span(), "MAC address " + m + " is all zeros",
                     Note.help("choose a unicast address, such as 02:42:0a:00:00:05"));
             return null;
@@ -407,7 +424,12 @@ final class ContainerResolver {
     }
 
     private void claimMac(Draft net, String mac, SourceSpan span, CDraft c) {
-        SourceSpan first = macs.computeIfAbsent(net.name, k -> new HashMap<>()).putIfAbsent(mac, span);
+        Map<String, SourceSpan> onNetwork = macs.get(net.name);
+        if (onNetwork == null) {
+            onNetwork = new HashMap<>();
+            macs.put(net.name, onNetwork);
+        }
+        SourceSpan first = onNetwork.putIfAbsent(mac, span);
         if (first != null) {
             diags.report(DiagnosticCode.DUPLICATE_MAC, span, "MAC address " + mac + " of container '" + c.name
                     + "' is already used on network '" + net.name + "'", Note.note("first used at " + first),
@@ -424,7 +446,7 @@ final class ContainerResolver {
         for (int salt = 0; ; salt++) {
             String name = "veth" + Sha256.hex(c.name + "\0" + net.name + "\0" + salt, 7);
             if (interfaces.isFree(name)) {
-                interfaces.claimGenerated(name, () -> "the veth of container '" + c.name + "' on network '" + net.name + "'", span);
+                interfaces.claimGenerated(name, span, "the veth of container '", c.name, "' on network '", net.name, "'");
                 return name;
             }
         }
@@ -526,7 +548,11 @@ final class ContainerResolver {
     /** Records a host port; false (and reported) when it conflicts with an earlier publish. */
     private boolean claimPort(Family f, PublishSpec spec, IpAddr bound, int hostPort, Attr p, CDraft c) {
         String key = f + "/" + spec.protocol() + "/" + hostPort;
-        List<Taken> taken = hostPorts.computeIfAbsent(key, k -> new ArrayList<>());
+        List<Taken> taken = hostPorts.get(key);
+        if (taken == null) {
+            taken = new ArrayList<>();
+            hostPorts.put(key, taken);
+        }
         String all = "all " + (f == Family.IPV4 ? "IPv4" : "IPv6") + " addresses";
         for (Taken t : taken) {
             if (t.hostAddress() == null || bound == null || t.hostAddress().equals(bound)) {

@@ -6,7 +6,6 @@ import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.SourceSpan;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** The host's interface names: each one valid, and each used once (bridges, veths, uplinks). */
 final class InterfaceNames {
@@ -14,8 +13,15 @@ final class InterfaceNames {
     private final Diagnostics diags;
     private final Map<String, Owner> owners = new HashMap<>();
 
-    /** Who holds a name; the role is only put into words when a diagnostic needs it. */
-    private record Owner(Supplier<String> role, SourceSpan span, boolean generated) {}
+    /**
+     * Who holds a name: the role in pieces, joined only when a diagnostic needs it (a supplier
+     * lambda would be linked at run time on a JVM without an ahead-of-time cache).
+     */
+    private record Owner(String[] role, SourceSpan span, boolean generated) {
+        String words() {
+            return String.join("", role);
+        }
+    }
 
     InterfaceNames(Diagnostics diags) {
         this.diags = diags;
@@ -29,10 +35,10 @@ final class InterfaceNames {
                     Note.help("use at most 15 ASCII letters, digits, '.', '-' or '_'"));
             return false;
         }
-        Owner first = owners.putIfAbsent(name, new Owner(() -> role, span, false));
+        Owner first = owners.putIfAbsent(name, new Owner(new String[] {role}, span, false));
         if (first != null) {
             diags.report(DiagnosticCode.DUPLICATE_INTERFACE_NAME, span,
-                    "interface name '" + name + "' is already used by " + first.role().get(),
+                    "interface name '" + name + "' is already used by " + first.words(),
                     Note.note(first.generated() ? "'" + name + "' is the name netpolc gives it by default (declared at "
                             + first.span() + ")" : "first used at " + first.span()),
                     Note.help("give one of them another name"));
@@ -47,7 +53,7 @@ final class InterfaceNames {
     }
 
     /** Claims a generated name known to be free. */
-    void claimGenerated(String name, Supplier<String> role, SourceSpan span) {
+    void claimGenerated(String name, SourceSpan span, String... role) {
         owners.put(name, new Owner(role, span, true));
     }
 }

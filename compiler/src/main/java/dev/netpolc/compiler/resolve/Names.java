@@ -3,7 +3,6 @@ package dev.netpolc.compiler.resolve;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rules for every name a policy gives. Names reach shell scripts and rules, so each one is
@@ -14,8 +13,6 @@ final class Names {
     private static final int MAX_OBJECT_NAME = 64;
     /** Linux's IFNAMSIZ is 16 bytes including the terminating NUL. */
     static final int MAX_INTERFACE_NAME = 15;
-    private static final Pattern INTERFACE_CHARS = Pattern.compile("[A-Za-z0-9_.-]+");
-    private static final Pattern CHAIN_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     /** iptables refuses chain names of 29 characters or more; the longest suffix netpolc adds is 18. */
     static final int MAX_CHAIN_PREFIX = 28 - "-ISOLATION-STAGE-1".length();
     private static final Set<String> RESERVED_CHAINS = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "LOG",
@@ -55,6 +52,28 @@ final class Names {
         return !name.isEmpty();
     }
 
+    /**
+     * Whether {@code s} is 1 to {@code max} ASCII letters, digits and characters of {@code extra},
+     * starting with a letter when {@code letterFirst}. The rules are written out rather than as
+     * regular expressions: on a JVM without an ahead-of-time cache, compiling a character class
+     * links the lambdas {@code java.util.regex} builds it from, at every start. {@code NamesTest}
+     * checks each use against the expression it stands for.
+     */
+    static boolean isWord(String s, boolean letterFirst, String extra, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+            boolean ok = i == 0 && letterFirst ? letter : letter || c >= '0' && c <= '9' || extra.indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Why an interface name would be refused by the kernel or is unsafe, or empty when it is fine. */
     static Optional<String> interfaceNameProblem(String name) {
         if (name.isEmpty()) {
@@ -80,17 +99,15 @@ final class Names {
             return Optional.of("interface name '" + name + "' is " + bytes + " bytes long; Linux allows at most "
                     + MAX_INTERFACE_NAME);
         }
-        if (!INTERFACE_CHARS.matcher(name).matches()) {
+        if (!isWord(name, false, "_.-", Integer.MAX_VALUE)) {
             return Optional.of("interface name '" + name + "' may only use letters, digits, '.', '-' and '_'");
         }
         return Optional.empty();
     }
 
-    private static final Pattern NFT_TABLE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
-
     /** Why an nftables table name cannot be used, or empty when it can. */
     static Optional<String> nftTableProblem(String name) {
-        if (!NFT_TABLE.matcher(name).matches()) {
+        if (!isWord(name, true, "_-", 32)) {
             return Optional.of("nftables table name '" + printable(name)
                     + "' must start with a letter and use at most 32 letters, digits, '-' and '_'");
         }
@@ -99,7 +116,7 @@ final class Names {
 
     /** Why a chain prefix cannot be used, or empty when it can. */
     static Optional<String> chainPrefixProblem(String prefix) {
-        if (!CHAIN_PREFIX.matcher(prefix).matches()) {
+        if (!isWord(prefix, true, "_-", Integer.MAX_VALUE)) {
             return Optional.of("chain prefix '" + printable(prefix)
                     + "' must start with a letter and use only letters, digits, '-' and '_'");
         }

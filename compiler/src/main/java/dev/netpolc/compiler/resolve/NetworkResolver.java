@@ -179,7 +179,7 @@ final class NetworkResolver {
                         Note.help("give the other interface another name, or network '" + d.name + "' another vxlan-id"));
                 continue;
             }
-            interfaces.claimGenerated(device, () -> "the VXLAN device of network '" + d.name + "'", d.span());
+            interfaces.claimGenerated(device, d.span(), "the VXLAN device of network '", d.name, "'");
         }
     }
 
@@ -716,7 +716,7 @@ final class NetworkResolver {
                     Note.help("give network '" + d.name + "' a 'bridge-name'"));
             return name;
         }
-        interfaces.claimGenerated(name, () -> "the bridge of network '" + d.name + "'", d.span());
+        interfaces.claimGenerated(name, d.span(), "the bridge of network '", d.name, "'");
         return name;
     }
 

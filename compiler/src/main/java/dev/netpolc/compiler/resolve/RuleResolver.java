@@ -31,8 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Resolves {@code define} sets and policy rules against the resolved networks and containers:
@@ -42,9 +40,8 @@ final class RuleResolver {
 
     static final Set<String> SPECIAL = Set.of("any", "host", "external");
     private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp", "icmp");
-    private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?(?:/([A-Za-z0-9]+))?");
-    /** What a comment or log prefix may hold: what every target prints and reads back unchanged. */
-    private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9 ._:/@,=+>\\-\\[\\]()]*");
+    /** What a comment or log prefix may hold besides ASCII letters and digits: what every target prints and reads back unchanged. */
+    private static final String TEXT_PUNCTUATION = " ._:/@,=+>-[]()";
     static final int MAX_COMMENT = 96;
     static final int MAX_LOG_PREFIX = 28;
 
@@ -79,8 +76,12 @@ final class RuleResolver {
      */
     RuleResolver(Diagnostics diags, List<Network> networks, List<Container> containers, Set<String> declared) {
         this.diags = diags;
-        networks.forEach(n -> this.networks.put(n.name(), n));
-        containers.forEach(c -> this.containers.put(c.name(), c));
+        for (Network n : networks) {
+            this.networks.put(n.name(), n);
+        }
+        for (Container c : containers) {
+            this.containers.put(c.name(), c);
+        }
         this.declared = declared;
     }
 
@@ -382,14 +383,75 @@ final class RuleResolver {
                 m.any ? List.of() : Cidrs.normalize(List.copyOf(m.cidrs)), ast.span());
     }
 
+    /*
+     * The two forms below are written out rather than as regular expressions: on a JVM without an
+     * ahead-of-time cache, compiling a pattern with character classes links lambdas of
+     * java.util.regex at every start. RuleFormsTest checks both against the expressions.
+     */
+
+    /** The index of the first character of {@code t} outside {@code [A-Za-z0-9 ._:/@,=+>\-\[\]()]}, or -1. */
+    static int firstBadTextChar(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || TEXT_PUNCTUATION.indexOf(c) >= 0)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The parts of a port as {@code ([0-9]{1,5})(?:-([0-9]{1,5}))?(?:/([A-Za-z0-9]+))?} matches
+     * them (low, high or null, protocol or null), or null when {@code s} has another form.
+     */
+    static String[] portParts(String s) {
+        int n = s.length();
+        int end = digits(s, 0);
+        if (end == 0 || end > 5) {
+            return null;
+        }
+        String low = s.substring(0, end);
+        String high = null;
+        String proto = null;
+        int i = end;
+        if (i < n && s.charAt(i) == '-') {
+            end = digits(s, i + 1);
+            if (end == i + 1 || end - i - 1 > 5) {
+                return null;
+            }
+            high = s.substring(i + 1, end);
+            i = end;
+        }
+        if (i < n && s.charAt(i) == '/') {
+            end = i + 1;
+            while (end < n && (s.charAt(end) >= 'a' && s.charAt(end) <= 'z' || s.charAt(end) >= 'A' && s.charAt(end) <= 'Z'
+                    || s.charAt(end) >= '0' && s.charAt(end) <= '9')) {
+                end++;
+            }
+            if (end == i + 1) {
+                return null;
+            }
+            proto = s.substring(i + 1, end);
+            i = end;
+        }
+        return i == n ? new String[] {low, high, proto} : null;
+    }
+
+    /** Where the run of ASCII digits from {@code from} ends. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
     /** A comment or log prefix, checked: it reaches rules and the kernel log exactly as written, or not at all. */
     private String text(Value v, String what, int max) {
         String t = v.text();
-        if (!TEXT.matcher(t).matches()) {
-            int bad = 0;
-            while (TEXT.matcher(t.substring(0, bad + 1)).matches()) {
-                bad++;
-            }
+        int bad = firstBadTextChar(t);
+        if (bad >= 0) {
             diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.span(), what + " cannot hold the character " + Names.printable(t.substring(bad,
                     t.offsetByCodePoints(bad, 1))) + String.format(" (U+%04X)", t.codePointAt(bad))
                     + ": it would not reach the rule as written",
@@ -444,15 +506,15 @@ final class RuleResolver {
                 return null;
             }
             for (Value v : port.values()) {
-                Matcher m = PORT.matcher(v.text());
-                if (!m.matches()) {
+                String[] m = portParts(v.text());
+                if (m == null) {
                     diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.textSpan(), "'" + Names.printable(v.text())
                             + "' is not a port", Note.help("write a port or range with its protocol: 5432/tcp, 8000-8100/udp"));
                     ok = false;
                     continue;
                 }
-                int low = Integer.parseInt(m.group(1));
-                int high = m.group(2) == null ? low : Integer.parseInt(m.group(2));
+                int low = Integer.parseInt(m[0]);
+                int high = m[1] == null ? low : Integer.parseInt(m[1]);
                 if (low < 1 || high > 65535 || low > 65535) {
                     diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.textSpan(), "port " + (low < 1 ? low : Math.max(low, high))
                             + " is out of range", Note.help("ports are 1 to 65535"));
@@ -466,11 +528,11 @@ final class RuleResolver {
                     continue;
                 }
                 List<String> ps;
-                if (m.group(3) != null) {
-                    String p = m.group(3);
+                if (m[2] != null) {
+                    String p = m[2];
                     if (!PROTOCOLS.contains(p) || p.equals("icmp")) {
                         diags.report(DiagnosticCode.INVALID_RULE_OPTION, v.textSpan(), "'" + p + "' is not a protocol with ports",
-                                Note.help("write tcp, udp or sctp after the port: " + m.group(1) + "/tcp"));
+                                Note.help("write tcp, udp or sctp after the port: " + m[0] + "/tcp"));
                         ok = false;
                         continue;
                     }
