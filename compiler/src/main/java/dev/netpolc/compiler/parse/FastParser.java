@@ -38,6 +38,8 @@ final class FastParser {
     private int type;
     /** While a rule is read: its source text, without comment options; else null. */
     private StringBuilder text;
+    /** How many braces are open. */
+    private int depth;
 
     FastParser(FastLexer lexer, String file) {
         this.lexer = lexer;
@@ -83,6 +85,17 @@ final class FastParser {
             throw syntax();
         }
         return take();
+    }
+
+    /**
+     * Consumes a '{'. Deeper than {@link PolicyParser#MAX_NESTING}, gives up: the grammar's path
+     * reports the nesting before it parses.
+     */
+    private Token open() {
+        if (++depth > PolicyParser.MAX_NESTING) {
+            throw syntax();
+        }
+        return take(LBRACE);
     }
 
     private static ParseCancellationException syntax() {
@@ -146,7 +159,7 @@ final class FastParser {
 
     /** block : '{' attribute* '}' */
     private Block block(Block.Kind kind, Token keyword, Value name) {
-        take(LBRACE);
+        open();
         List<Attr> attrs = new ArrayList<>();
         while (type != RBRACE) {
             Attr a = attribute();
@@ -155,6 +168,7 @@ final class FastParser {
             }
         }
         take();
+        depth--;
         return new Block(kind, span(keyword), name, attrs, false);
     }
 
@@ -299,7 +313,7 @@ final class FastParser {
 
     /** endpointSet : '{' (endpoint (',' endpoint)* ','?)? '}' */
     private EndpointAst endpointSet() {
-        Token open = take(LBRACE);
+        Token open = open();
         List<EndpointAst> members = new ArrayList<>();
         while (type != RBRACE) {
             members.add(endpoint());
@@ -309,6 +323,7 @@ final class FastParser {
             take();
         }
         take(RBRACE);
+        depth--;
         return new EndpointAst(EndpointAst.Kind.SET, null, members, span(open));
     }
 

@@ -72,6 +72,19 @@ public final class PolicyParser {
                 ((CommonToken) t).setText(t.getText() + "\"");
             }
         }
+        // Braces nested deeper than any policy needs would make the recursive parsers (and the
+        // resolver after them) run out of stack: refused here, before either parser runs.
+        int depth = 0;
+        for (Token t : tokens.getTokens()) {
+            if (t.getType() == NetPolicyLexer.LBRACE && ++depth > MAX_NESTING) {
+                diags.report(DiagnosticCode.SYNTAX_ERROR, span(fileName, t), "braces nested more than " + MAX_NESTING
+                        + " deep", Note.help("a set inside a set adds nothing: list the members in one set, or"
+                                + " name a set with 'define' and use its name"));
+                return new ParsedFile(fileName, List.of());
+            } else if (t.getType() == NetPolicyLexer.RBRACE && depth > 0) {
+                depth--;
+            }
+        }
         // Two stages, as ANTLR recommends for speed: the fast SLL mode first, bailing out at the
         // first error; only a file with errors is parsed again in full LL mode, which recovers
         // from errors and reports each of them.
@@ -153,6 +166,9 @@ public final class PolicyParser {
         head.addAll(tail[0]);
         return head;
     }
+
+    /** How deep braces may nest: a block and sets in sets, far more than any policy needs. */
+    static final int MAX_NESTING = 64;
 
     /** Files shorter than this are parsed by one thread: a thread costs more than it saves. */
     static final int PARALLEL_MIN_CHARS = 256 * 1024;

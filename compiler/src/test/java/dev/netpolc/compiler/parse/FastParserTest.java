@@ -104,6 +104,25 @@ class FastParserTest {
         }
     }
 
+    /** Braces up to the limit parse on both paths alike; deeper ones are one diagnostic, not a stack overflow. */
+    @Test
+    void nestingHasALimitAndADiagnostic() {
+        int max = PolicyParser.MAX_NESTING;
+        String atLimit = "define x = " + "{".repeat(max) + "a" + "}".repeat(max);
+        assertTrue(check(atLimit));
+        assertTrue(check("network n { }\nallow " + "{".repeat(max) + "a" + "}".repeat(max) + " -> b"));
+        for (int depth : new int[] {max + 1, 100_000}) {
+            String deep = "network n {}\ndefine x = " + "{".repeat(depth) + "a" + "}".repeat(depth);
+            assertTrue(!check(deep));
+            Diagnostics diags = new Diagnostics();
+            PolicyParser.parse("t.net", deep, diags);
+            assertEquals(1, diags.errorCount());
+            assertEquals("braces nested more than " + max + " deep", diags.sorted().get(0).message());
+            assertEquals(2, diags.sorted().get(0).span().line());
+            assertEquals(12 + max, diags.sorted().get(0).span().column());
+        }
+    }
+
     /** A file over the size at which it is parsed in two halves at once. */
     @Test
     void aFileParsedInTwoHalves() {
