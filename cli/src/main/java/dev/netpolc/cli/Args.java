@@ -68,6 +68,12 @@ final class Args {
     /** The plain forms (see the class comment), or null for commons-cli to read. */
     static Args direct(Options options, String[] tokens) {
         List<Option> all = new ArrayList<>(options.getOptions());
+        for (Option o : all) {
+            if (o.isRequired()) {
+                // commons-cli checks these; no command has one
+                return null;
+            }
+        }
         List<Given> given = new ArrayList<>();
         List<String> args = new ArrayList<>();
         boolean onlyArgs = false;
@@ -105,7 +111,7 @@ final class Args {
                     }
                 }
             }
-            if (o == null || o.hasOptionalArg() || o.hasArgs() || o.isRequired() || o.isDeprecated()) {
+            if (o == null || o.hasOptionalArg() || o.hasArgs() || o.isDeprecated()) {
                 return null;
             }
             for (Given g : given) {
@@ -122,11 +128,6 @@ final class Args {
                 return null;
             }
             given.add(new Given(o, value));
-        }
-        for (Option o : all) {
-            if (o.isRequired()) {
-                return null;
-            }
         }
         return new Args(given, args);
     }

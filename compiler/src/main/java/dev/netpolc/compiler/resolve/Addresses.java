@@ -105,7 +105,7 @@ final class Addresses {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+            if (!(Names.isHexDigit(c) || c == ':' || c == '.')) {
                 return false;
             }
         }

@@ -321,7 +321,7 @@ final class ContainerResolver {
         }
         for (int i = 0; i < 17; i++) {
             char c = m.charAt(i);
-            boolean ok = i % 3 == 2 ? c == ':' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            boolean ok = i % 3 == 2 ? c == ':' : Names.isHexDigit(c);
             if (!ok) {
                 return false;
             }

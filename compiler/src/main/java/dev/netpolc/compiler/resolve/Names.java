@@ -42,14 +42,22 @@ final class Names {
      * 100,000 containers. {@code NamesTest} checks it against the expression.
      */
     static boolean isObjectName(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-            if (!alnum && (i == 0 || c != '_' && c != '.' && c != '-')) {
-                return false;
-            }
-        }
-        return !name.isEmpty();
+        return !name.isEmpty() && isAlnum(name.charAt(0)) && isWord(name, false, "_.-", Integer.MAX_VALUE);
+    }
+
+    /** An ASCII letter. */
+    static boolean isLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    /** An ASCII letter or digit. */
+    static boolean isAlnum(char c) {
+        return isLetter(c) || c >= '0' && c <= '9';
+    }
+
+    /** An ASCII hex digit, either case. */
+    static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /**
@@ -65,8 +73,7 @@ final class Names {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-            boolean ok = i == 0 && letterFirst ? letter : letter || c >= '0' && c <= '9' || extra.indexOf(c) >= 0;
+            boolean ok = i == 0 && letterFirst ? isLetter(c) : isAlnum(c) || extra.indexOf(c) >= 0;
             if (!ok) {
                 return false;
             }

@@ -393,8 +393,7 @@ final class RuleResolver {
     static int firstBadTextChar(String t) {
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || TEXT_PUNCTUATION.indexOf(c) >= 0)) {
+            if (!(Names.isAlnum(c) || TEXT_PUNCTUATION.indexOf(c) >= 0)) {
                 return i;
             }
         }
@@ -425,8 +424,7 @@ final class RuleResolver {
         }
         if (i < n && s.charAt(i) == '/') {
             end = i + 1;
-            while (end < n && (s.charAt(end) >= 'a' && s.charAt(end) <= 'z' || s.charAt(end) >= 'A' && s.charAt(end) <= 'Z'
-                    || s.charAt(end) >= '0' && s.charAt(end) <= '9')) {
+            while (end < n && Names.isAlnum(s.charAt(end))) {
                 end++;
             }
             if (end == i + 1) {
