@@ -397,7 +397,7 @@ public final class Apply {
         // What the namespace holds is read while the policy is rendered: the reads change nothing,
         // and they wait mostly on the kernel and on other processes, the rendering on this one.
         Task<Snapshot> snapTask = Task.start("snapshot", () -> new Snapshot(tables, o.firewall() == Firewall.IPTABLES));
-        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(new Links.Scan(Map.of(), Map.of(), Map.of()))
+        Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(Links.Scan.NONE)
                 : Task.start("links", () -> Links.scan(host));
         Task<Map<String, Links.Attrs>> attrsTask = o.firewallOnly() ? Task.done(Map.of())
                 : Task.start("attrs", () -> Links.attrs(host));
@@ -949,7 +949,7 @@ public final class Apply {
                 plan.add("- nftables: table inet " + t);
             }
         }
-        Links.Scan scan = o.firewallOnly() ? new Links.Scan(Map.of(), Map.of(), Map.of()) : Links.scan(host);
+        Links.Scan scan = o.firewallOnly() ? Links.Scan.NONE : Links.scan(host);
         err.print(Links.unreadableWarning(scan.unreadable()));
         Map<String, Links.Owned> present = scan.present();
         plan.addAll(Links.plan(present, Map.of()));

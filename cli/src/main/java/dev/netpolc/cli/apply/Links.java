@@ -473,6 +473,9 @@ final class Links {
      */
     record Scan(Map<String, Owned> present, Map<String, Inside> inside, Map<String, String> unreadable) {
 
+        /** What a firewall-only run looks at: no links. */
+        static final Scan NONE = new Scan(Map.of(), Map.of(), Map.of());
+
         /**
          * Fails when a namespace the policy declares ({@code declared}, by mark) could not be read:
          * apply would plan to create it and fail half-way, status would call it missing. Returns
