@@ -109,7 +109,8 @@ duel() {
       n="${names[$(((i + j) % ${#names[@]}))]}"
       local -n c="cmd_$n"
       s="$EPOCHREALTIME"
-      /usr/bin/time -f "%U %S" -o "$work/time" "${c[@]}" >/dev/null 2>"$work/err"
+      /usr/bin/time -f "%U %S" -o "$work/time" "${c[@]}" >/dev/null 2>"$work/err" \
+        || { echo "run.sh: '${c[*]}' failed in round $((i + 1)):" >&2; cat "$work/err" >&2; exit 1; }
       e="$EPOCHREALTIME"
       unset -n c
       awk -v s="$s" -v e="$e" '{print e - s, $1 + $2}' "$work/time" >>"$work/duel.$n"
