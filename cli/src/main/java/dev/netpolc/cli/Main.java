@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +32,8 @@ public final class Main {
         err.flush();
         System.out.flush();
         System.err.flush();
-        if (args.length > 0 && (args[0].equals("apply") || args[0].equals("status"))) {
-            // apply may have registered a shutdown hook (the rollback of --confirm) that must run.
+        if (dev.netpolc.cli.apply.Apply.hookRegistered()) {
+            // apply --confirm registered a shutdown hook (its rollback), which may be running now.
             System.exit(code);
         }
         // Nothing else registers a shutdown hook or leaves work behind, and everything is flushed:
@@ -78,6 +79,8 @@ public final class Main {
                 return ExitCode.OK;
             case "__training":
                 return training(args, io);
+            case "__training-apply":
+                return trainingApply(args, io);
             case "help":
                 if (args.length == 1) {
                     io.out().print(overview());
@@ -125,6 +128,67 @@ public final class Main {
         }
         worst = Math.max(worst, dispatch(new String[] {"lint", args[1]}, quiet));
         return worst;
+    }
+
+    /**
+     * The launcher's training run for the cache of {@code apply} and {@code status} (not a user
+     * command, not listed): applies the policy file {@code args[1]} to this process's own network
+     * namespace with the backend {@code args[3]}, firewall only, keeping its state in
+     * {@code args[2]}; applies it again, asks for its status and takes it down. The launcher runs
+     * it under {@code unshare --net}, in a namespace that is created for the process and goes with
+     * it; it refuses to run in its parent's namespace, or in one that holds a link besides the
+     * loopback.
+     */
+    private static int trainingApply(String[] args, Io io) throws UsageException {
+        if (args.length != 4) {
+            throw new UsageException("__training-apply takes a policy file, a state directory and a backend");
+        }
+        if (!inNetnsOfItsOwn()) {
+            io.err().println("netpolc: __training-apply runs only in a network namespace of its own (unshare --net),"
+                    + " with no link but the loopback");
+            return ExitCode.USAGE;
+        }
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        Io quiet = new Io(io.in(), nowhere, nowhere, io.cwd());
+        String policy = args[1];
+        String state = args[2];
+        String backend = args[3];
+        String[][] lines = {
+            {"apply", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
+            {"apply", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
+            {"status", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
+            {"apply", "--down", "--state-dir", state},
+        };
+        int worst = ExitCode.OK;
+        for (String[] line : lines) {
+            worst = Math.max(worst, dispatch(line, quiet));
+        }
+        return worst;
+    }
+
+    /**
+     * Whether this process runs in a network namespace made for it, as under {@code unshare --net}
+     * (which execs the JVM in the namespace it creates): another than its parent's, and holding
+     * no link but the loopback. False when either cannot be read.
+     */
+    private static boolean inNetnsOfItsOwn() {
+        try {
+            long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+            if (Files.readSymbolicLink(Path.of("/proc/self/ns/net"))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/" + parent + "/ns/net")))) {
+                return false;
+            }
+            // /proc/self/net/dev: two lines of headings, then one line per link ("  lo: 0 0 ...").
+            List<String> links = Files.readAllLines(Path.of("/proc/self/net/dev"));
+            for (String line : links.subList(Math.min(2, links.size()), links.size())) {
+                if (!line.strip().startsWith("lo:")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     private static Command command(String name) throws UsageException {

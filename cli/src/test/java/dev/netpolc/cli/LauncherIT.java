@@ -131,6 +131,77 @@ class LauncherIT {
         }
     }
 
+    /**
+     * apply and status record a cache of their own, trained by a real apply, status and
+     * {@code apply --down} in a network namespace that {@code unshare --net} creates for the
+     * training run, and map it afterwards; the training leaves the namespace the launcher runs in
+     * (here the host's) as it was, and no state behind. The training entry point refuses to run
+     * in the namespace it is started from.
+     */
+    @Test
+    void applyAndStatusRecordACacheOfTheirOwnWithoutTouchingThisNamespace() throws Exception {
+        Kernel.require("unshare", "nsenter", "iptables-restore", "iptables-save", "ip6tables-restore", "ip6tables-save", "nft");
+        String chosen = run(Map.of("NETPOLC_WHICH_JAVA", "1")).out().strip();
+        String name = "netpolc" + chosen.replaceAll("[^A-Za-z0-9]", "_") + ".apply"
+                + (Integer.parseInt(javaMajor(chosen)) >= 25 ? ".aot" : ".jsa");
+        Files.deleteIfExists(CACHES.resolve(name));
+        String hostBefore = firewallHere();
+        Path state = Files.createTempDirectory("netpolc-launcher-state");
+        Path log = Files.createTempFile("classes", ".log");
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            String[] apply = {"apply", "--netns", ns.name, "--state-dir", state.toString(), "--firewall-only",
+                "policies/docker/a-default-bridge.net"};
+            // The entry point refuses to train in its parent's namespace, and in one that holds a link
+            // besides the loopback. Both are tried in the test's namespace (so that a guard that
+            // failed would touch only that one): from a shell there, then exec'd from the test.
+            String train = "env NETPOLC_CDS=0 bash '" + LAUNCHER + "' __training-apply policies/docker/a-default-bridge.net '"
+                    + state + "/training' iptables";
+            Kernel.Result parents = ns.script("cd '" + REPO + "' && " + train + "\n");
+            assertEquals(2, parents.exitCode(), parents.err());
+            assertTrue(parents.err().contains("runs only in a network namespace of its own"), parents.err());
+            assertTrue(ns.exec(null, "ip", "link", "add", "b0", "type", "bridge").ok());
+            Kernel.Result linked = ns.script("cd '" + REPO + "' && exec " + train + "\n");
+            assertEquals(2, linked.exitCode(), linked.err());
+            assertEquals("", ns.exec(null, "iptables-save").out(), "__training-apply wrote to the namespace it runs in");
+            Result r = run(Map.of(), apply);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.exists(CACHES.resolve(name)), "no apply cache " + name + " in " + CACHES);
+            Result status = run(Map.of("NETPOLC_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), "status", "--netns",
+                    ns.name, "--state-dir", state.toString(), "policies/docker/a-default-bridge.net");
+            assertEquals(0, status.code(), status.out() + status.err());
+            assertTrue(Files.readString(log).contains("dev.netpolc.cli.apply.Apply source: shared objects file"),
+                    "status did not take apply's classes from the cache");
+            assertTrue(ns.exec(null, "iptables-save").out().contains(":DOCKER-USER"), "the apply did not reach " + ns.name);
+            assertEquals(0, run(Map.of(), "apply", "--down", "--netns", ns.name, "--state-dir", state.toString()).code());
+        } finally {
+            Files.deleteIfExists(log);
+            try (Stream<Path> files = Files.walk(state)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        assertEquals(hostBefore, firewallHere(), "the training changed the firewall of the namespace it started in");
+        try (Stream<Path> files = Files.list(CACHES)) {
+            List<Path> left = files.filter(p -> p.toString().endsWith(".state") || p.toString().endsWith(".tmp")).toList();
+            assertEquals(List.of(), left, "the training left files behind");
+        }
+    }
+
+    /** This namespace's firewall (both families and nft), counters and comments left out. */
+    private static String firewallHere() {
+        StringBuilder b = new StringBuilder();
+        for (String tool : List.of("iptables-save", "ip6tables-save")) {
+            Kernel.Result r = Kernel.run(null, List.of(Kernel.which(tool).toString()));
+            assertEquals(0, r.exitCode(), tool + ": " + r.err());
+            r.out().lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("\\[[0-9]+:[0-9]+\\]", "[]"))
+                    .forEach(l -> b.append(l).append('\n'));
+        }
+        Kernel.Result nft = Kernel.run(null, List.of(Kernel.which("nft").toString(), "list", "ruleset"));
+        assertEquals(0, nft.exitCode(), nft.err());
+        return b.append(nft.out().replaceAll("packets [0-9]+ bytes [0-9]+", "")).toString();
+    }
+
     @Test
     void theJvmCanBeChosen() throws Exception {
         String chosen = run(Map.of("NETPOLC_WHICH_JAVA", "1")).out().strip();

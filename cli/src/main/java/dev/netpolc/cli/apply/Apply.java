@@ -62,6 +62,17 @@ public final class Apply {
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
             Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix, String node) {}
 
+    /** Whether an apply of this process registered a shutdown hook (the rollback of --confirm). */
+    private static volatile boolean shutdownHook;
+
+    /**
+     * Whether this process must end through the JVM's exit sequence: an apply with
+     * {@code --confirm} registered a shutdown hook, which may be rolling back at this moment.
+     */
+    public static boolean hookRegistered() {
+        return shutdownHook;
+    }
+
     /** Test hook (system property {@code netpolc.apply.fault}): "reject" or "verify" injects that failure. */
     static final String FAULT = "netpolc.apply.fault";
 
@@ -579,6 +590,7 @@ public final class Apply {
                         }
                     }
                 });
+                shutdownHook = true;
                 Runtime.getRuntime().addShutdownHook(hook);
                 boolean kept = awaitConfirmation(in);
                 if (!decided.compareAndSet(false, true)) {
