@@ -1,6 +1,7 @@
 package dev.netpolc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -330,6 +331,14 @@ class ApplyKernelTest {
                 assertTrue(ns.children().contains(web), ns.children().toString());
                 assertTrue(Files.isRegularFile(other), "the unreadable namespace was touched");
                 assertEquals(0, status(ns, B).exitCode());
+
+                // apply --down says the same, takes down what it owns, and leaves the unreadable one alone
+                Run down = apply(ns, "--down");
+                assertOk(down);
+                assertTrue(down.err().contains("warning: cannot read network namespace " + other.getFileName()),
+                        down.err());
+                assertFalse(ns.children().contains(web), ns.children().toString());
+                assertTrue(Files.isRegularFile(other), "apply --down touched the unreadable namespace");
             } finally {
                 if (plainFile) {
                     Files.deleteIfExists(declared);
