@@ -11,8 +11,9 @@
 #      times the restore.
 # Run as root from the repository: sh cli/src/test/sh/apply-bench.sh [--markdown FILE] [N].
 # With --markdown FILE, the results are also written to FILE as markdown table rows
-# (| what | wall | CPU |, with a header), for bench/run.sh to include. Never touches the
-# namespace it is started in.
+# (| what | wall | CPU |, with a header), for bench/run.sh to include, and the medians of the
+# rounds (6) to FILE.medians, as NAME=NANOSECONDS lines. Never touches the namespace it is
+# started in.
 set -eu
 MARKDOWN=""
 while [ $# -gt 0 ]; do
@@ -192,6 +193,11 @@ row "  netpolc compile of the policy (JVM included)" "$(seconds "$compile")"
 row "  the floor of a verified apply: the three in sequence" "$(seconds "$floor") ($(ratio "$floor") × the restore)"
 row "  netpolc apply --firewall-only" "$(seconds "$apply") ($(ratio "$apply") × the restore)"
 row "  the issue's budget: 1.5 × the restore" "$(seconds $((restore * 3 / 2)))"
+if [ -n "$MARKDOWN" ]; then
+    # The medians in nanoseconds, for bench/run.sh's table of targets.
+    printf 'restore=%s\nsave=%s\ncompile=%s\napply=%s\nfloor=%s\nrounds=%s\n' \
+        "$restore" "$save" "$compile" "$apply" "$floor" "$ROUNDS" > "$MARKDOWN.medians"
+fi
 
 if [ -n "$MARKDOWN" ]; then
     {
