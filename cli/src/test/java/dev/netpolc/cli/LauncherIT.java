@@ -1,6 +1,7 @@
 package dev.netpolc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -145,6 +146,7 @@ class LauncherIT {
         String name = "netpolc" + chosen.replaceAll("[^A-Za-z0-9]", "_") + ".apply"
                 + (Integer.parseInt(javaMajor(chosen)) >= 25 ? ".aot" : ".jsa");
         Files.deleteIfExists(CACHES.resolve(name));
+        Files.deleteIfExists(CACHES.resolve(name.substring(0, name.lastIndexOf('.')) + ".failed"));
         String hostBefore = firewallHere();
         Path state = Files.createTempDirectory("netpolc-launcher-state");
         Path log = Files.createTempFile("classes", ".log");
@@ -185,6 +187,46 @@ class LauncherIT {
         try (Stream<Path> files = Files.list(CACHES)) {
             List<Path> left = files.filter(p -> p.toString().endsWith(".state") || p.toString().endsWith(".tmp")).toList();
             assertEquals(List.of(), left, "the training left files behind");
+        }
+    }
+
+    /**
+     * A training run that fails (here an {@code unshare} that refuses) leaves a mark, and the
+     * launcher does not train again with the same jar and JVM; the command itself still runs.
+     */
+    @Test
+    void aTrainingRunThatFailedIsNotRepeatedWithTheSameJar() throws Exception {
+        Kernel.require("unshare", "iptables-restore", "iptables-save", "ip6tables-restore", "ip6tables-save");
+        String chosen = run(Map.of("NETPOLC_WHICH_JAVA", "1")).out().strip();
+        String base = "netpolc" + chosen.replaceAll("[^A-Za-z0-9]", "_") + ".apply";
+        Path failed = CACHES.resolve(base + ".failed");
+        Path bin = Files.createTempDirectory("netpolc-fake-unshare");
+        Path calls = bin.resolve("calls");
+        try {
+            Path unshare = bin.resolve("unshare");
+            Files.writeString(unshare, "#!/bin/sh\necho called >> '" + calls + "'\nexit 1\n");
+            assertTrue(unshare.toFile().setExecutable(true));
+            for (String suffix : List.of(".aot", ".jsa", ".failed")) {
+                Files.deleteIfExists(CACHES.resolve(base + suffix));
+            }
+            Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+            List<Integer> tries = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Result r = run(env, "status", "--help");
+                assertEquals(0, r.code(), r.err());
+                assertTrue(r.out().contains("status"), r.out());
+                tries.add(Files.exists(calls) ? Files.readAllLines(calls).size() : 0);
+            }
+            // The first run tries (an ahead-of-time cache, then a class-data-sharing archive); the second does not.
+            assertTrue(tries.get(0) > 0, "the training never ran");
+            assertEquals(tries.get(0), tries.get(1), "the failed training ran again");
+            assertTrue(Files.exists(failed), "no mark of the failed training");
+            assertFalse(Files.exists(CACHES.resolve(base + ".aot")) || Files.exists(CACHES.resolve(base + ".jsa")));
+        } finally {
+            Files.deleteIfExists(failed);
+            Files.deleteIfExists(calls);
+            Files.deleteIfExists(bin.resolve("unshare"));
+            Files.deleteIfExists(bin);
         }
     }
 
