@@ -786,20 +786,31 @@ class ApplyKernelTest {
         try (Kernel.Netns ns = new Kernel.Netns()) {
             assertOk(apply(ns, A));
             Snapshot before = snapshot(ns);
-            // A JVM of its own, so that the signal ends it and not the test.
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            // A JVM of its own, so that the signal ends it and not the test. SIGHUP is reset to its
+            // default first: a JVM that starts with it ignored (under nohup, say) keeps it ignored.
+            Process p = new ProcessBuilder(Kernel.which("env").toString(), "--default-signal=HUP",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), "dev.netpolc.cli.Main", "apply", "--netns", ns.name,
                     "--state-dir", state.toString(), "--confirm", "120", B)
                     .directory(Repo.root().toFile()).redirectErrorStream(true).start();
-            Path pending = state.resolve("netns").resolve(ns.name).resolve("pending");
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (!Files.exists(pending) && p.isAlive() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
+            String output;
+            try {
+                Path pending = state.resolve("netns").resolve(ns.name).resolve("pending");
+                long deadline = System.currentTimeMillis() + 120_000;
+                while (!Files.exists(pending) && p.isAlive() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(Files.exists(pending), "apply --confirm never waited");
+                assertTrue(Kernel.run(null, List.of("kill", "-HUP", Long.toString(p.pid()))).ok());
+                assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not end on SIGHUP");
+                output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } finally {
+                // The apply this test started, and only it, is not left running when the test fails.
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
             }
-            assertTrue(Files.exists(pending), "apply --confirm never waited");
-            assertTrue(Kernel.run(null, List.of("kill", "-HUP", Long.toString(p.pid()))).ok());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "apply did not end on SIGHUP");
-            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(output.contains("interrupted while waiting for the confirmation"), output);
             assertTrue(output.contains("as it was before"), output);
             Snapshot after = snapshot(ns);
