@@ -197,6 +197,46 @@ class IplinkKernelTest {
         }
     }
 
+    /**
+     * Run by apply, with an owner (NETPOLC_OWNER), the setup puts it in every mark, the teardown
+     * deletes only what carries it, and a namespace it did not create stops the setup untouched.
+     */
+    @Test
+    void withAnOwnerTheMarksCarryItAndANamespaceNotMadeByItStopsTheSetup() {
+        requireKernel();
+        Path policy = Repo.policies().resolve("features/custom-bridge-gateway.net");
+        String owner = "NETPOLC_OWNER=0123456789abcdef\n";
+        String teardown = compileTo(policy, "iplink-teardown", null);
+        for (String setup : List.of("iplink", "iplink-batch")) {
+            String script = compileTo(policy, setup, null);
+            try (Kernel.Netns host = new Kernel.Netns()) {
+                String one = host.prefix() + "one";
+                run(host, owner + script, setup);
+                assertTrue(ipIn(one, "-o", "link", "show", "dev", "lo").contains("alias netpolc:netns:one@0123456789abcdef"),
+                        setup + ": the namespace's mark must carry the owner");
+                assertTrue(Kernel.run(null, List.of(Kernel.ip(), "netns", "exec", host.name, Kernel.ip(), "-o", "link",
+                        "show", "dev", "br-apps")).out().contains("alias netpolc:bridge:apps@0123456789abcdef"));
+                run(host, owner + script, setup + " (again)");
+                Kernel.Result other = host.script(teardown);
+                assertEquals(0, other.exitCode(), other.err());
+                assertTrue(other.err().contains("keeping network namespace " + one), other.err());
+                assertEquals(List.of(host.prefix() + "one", host.prefix() + "two"), host.children(),
+                        "a teardown without the owner must keep what carries it");
+                run(host, owner + teardown, "iplink-teardown with the owner");
+                assertEquals(List.of(), host.children());
+
+                assertEquals(0, Kernel.run(null, List.of(Kernel.ip(), "netns", "add", one)).exitCode());
+                Kernel.Result r = host.script(owner + script);
+                assertEquals(1, r.exitCode(), setup + ": " + r.out() + r.err());
+                assertTrue(r.err().contains("network namespace " + one + " exists but this apply did not create it"),
+                        r.err());
+                assertFalse(ipIn(one, "-o", "link", "show", "dev", "lo").contains("alias"),
+                        "a namespace the setup did not create must not be marked");
+                assertFalse(ipIn(one, "-o", "link", "show").contains("eth0"), "nor get links");
+            }
+        }
+    }
+
     /** A link in a namespace that existed, with the name a new veth end needs, stops the setup. */
     @Test
     void aForeignLinkInAContainerNamespaceStopsTheSetup() {

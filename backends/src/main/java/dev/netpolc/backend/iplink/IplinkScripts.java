@@ -144,6 +144,22 @@ final class IplinkScripts {
         b.append(second);
     }
 
+    /**
+     * A mark as a shell word: the quoted mark, then the owner ({@code $o}, set from
+     * {@code NETPOLC_OWNER} by common.sh) that apply adds to tell its links from others'.
+     */
+    private static String word(String quotedMark) {
+        return quotedMark + "\"$o\"";
+    }
+
+    /**
+     * A mark in a line of {@code ip -batch} input inside an unquoted here-document, where the
+     * shell puts the owner in: {@code 'netpolc:bridge:x$o'}. The owner is hex digits or nothing.
+     */
+    private static String inBatch(String quotedMark) {
+        return quotedMark.substring(0, quotedMark.length() - 1) + "$o'";
+    }
+
     /** Builds everything, one {@code ip} command at a time. */
     String setup(HostPlan plan) {
         StringBuilder b = header("iplink", plan, "setup-intro.sh");
@@ -152,9 +168,9 @@ final class IplinkScripts {
         for (BridgeView br : plan.bridges()) {
             String n = br.name();
             b.append("\n# network ").append(br.network()).append(": bridge ").append(n).append('\n');
-            b.append("if absent '' ").append(n).append(' ').append(br.mark()).append("; then\n");
+            b.append("if absent '' ").append(n).append(' ').append(word(br.mark())).append("; then\n");
             b.append("    ip link add name ").append(n).append(" type bridge\n");
-            b.append("    ip link set dev ").append(n).append(" alias ").append(br.mark()).append("\nfi\n");
+            b.append("    ip link set dev ").append(n).append(" alias ").append(word(br.mark())).append("\nfi\n");
             if (br.mtu() != null) {
                 b.append("ip link set dev ").append(n).append(" mtu ").append(br.mtu().intValue()).append('\n');
             }
@@ -169,9 +185,9 @@ final class IplinkScripts {
         for (VxlanView x : plan.vxlans()) {
             b.append("\n# network ").append(x.network()).append(": VXLAN ").append(x.vni()).append(" on bridge ")
                     .append(x.bridge()).append('\n');
-            b.append("if absent '' ").append(x.name()).append(' ').append(x.mark()).append("; then\n    ip ");
+            b.append("if absent '' ").append(x.name()).append(' ').append(word(x.mark())).append("; then\n    ip ");
             vxlanAdd(b, x);
-            b.append("    ip link set dev ").append(x.name()).append(" alias ").append(x.mark()).append("\nfi\n");
+            b.append("    ip link set dev ").append(x.name()).append(" alias ").append(word(x.mark())).append("\nfi\n");
             b.append("ip link set dev ").append(x.name()).append(" master ").append(x.bridge()).append(" up\n");
             for (String peer : x.peers()) {
                 b.append("bridge fdb append 00:00:00:00:00:00 dev ").append(x.name()).append(" dst ").append(peer).append('\n');
@@ -183,7 +199,7 @@ final class IplinkScripts {
             b.append("if ! ip -o link show dev ").append(v.name()).append(" >/dev/null 2>&1; then\n");
             b.append("    ip link add link ").append(v.parent()).append(" name ").append(v.name()).append(" type vlan id ")
                     .append(v.vid()).append('\n');
-            b.append("    ip link set dev ").append(v.name()).append(" alias ").append(v.mark()).append("\nfi\n");
+            b.append("    ip link set dev ").append(v.name()).append(" alias ").append(word(v.mark())).append("\nfi\n");
             b.append("ip link set dev ").append(v.name()).append(" up\n");
         }
         perContainer(b, plan.containers(), (out, c) -> {
@@ -193,19 +209,19 @@ final class IplinkScripts {
             }
             out.append('\n');
             if (c.netns() != null) {
-                out.append("ns=\"$p\"").append(c.netns()).append("\nnetns \"$ns\" ").append(c.mark()).append('\n');
+                out.append("ns=\"$p\"").append(c.netns()).append("\nnetns \"$ns\" ").append(word(c.mark())).append('\n');
             }
             for (InterfaceView i : c.interfaces()) {
                 if (i.veth()) {
                     String hv = i.hostVeth();
                     out.append("# ").append(i.name()).append(" on network ").append(i.network())
                             .append(": veth pair, host end ").append(hv).append(" on bridge ").append(i.bridge()).append('\n');
-                    out.append("if absent '' ").append(hv).append(' ').append(i.mark()).append("; then\n");
+                    out.append("if absent '' ").append(hv).append(' ').append(word(i.mark())).append("; then\n");
                     out.append("    free \"$ns\" ").append(i.name()).append('\n');
                     out.append("    ip link add name ").append(hv);
                     mtu(out, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
                     mtu(out, i.mtu()).append(" netns \"$ns\"\n");
-                    out.append("    ip link set dev ").append(hv).append(" alias ").append(i.mark()).append("\nfi\n");
+                    out.append("    ip link set dev ").append(hv).append(" alias ").append(word(i.mark())).append("\nfi\n");
                     out.append("ip link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
                     if (i.hairpin()) {
                         out.append("ip link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
@@ -213,11 +229,11 @@ final class IplinkScripts {
                 } else {
                     out.append("# ").append(i.name()).append(" on network ").append(i.network())
                             .append(": macvlan device (mode ").append(i.mode()).append(") on ").append(i.lower()).append('\n');
-                    out.append("if absent \"$ns\" ").append(i.name()).append(' ').append(i.mark()).append("; then\n");
+                    out.append("if absent \"$ns\" ").append(i.name()).append(' ').append(word(i.mark())).append("; then\n");
                     out.append("    ip link add link ").append(i.lower()).append(" name ").append(i.name()).append(" address ")
                             .append(i.mac());
                     mtu(out, i.mtu()).append(" netns \"$ns\" type macvlan mode ").append(i.mode()).append('\n');
-                    out.append("    ip -n \"$ns\" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                    out.append("    ip -n \"$ns\" link set dev ").append(i.name()).append(" alias ").append(word(i.mark()))
                             .append("\nfi\n");
                 }
                 out.append("ip -n \"$ns\" link set dev ").append(i.name()).append(" up\n");
@@ -240,12 +256,12 @@ final class IplinkScripts {
         for (Drop d : plan.drops()) {
             b.append("\n# ").append(d.comment()).append('\n');
             if (d.link() == null) {
-                b.append("drop_netns \"$p\"").append(d.namespace()).append(' ').append(d.mark()).append('\n');
+                b.append("drop_netns \"$p\"").append(d.namespace()).append(' ').append(word(d.mark())).append('\n');
             } else if (d.namespace() != null) {
-                b.append("drop_link \"$p\"").append(d.namespace()).append(' ').append(d.link()).append(' ').append(d.mark())
+                b.append("drop_link \"$p\"").append(d.namespace()).append(' ').append(d.link()).append(' ').append(word(d.mark()))
                         .append('\n');
             } else {
-                b.append("drop_link '' ").append(d.link()).append(' ').append(d.mark()).append('\n');
+                b.append("drop_link '' ").append(d.link()).append(' ').append(word(d.mark())).append('\n');
             }
         }
         return b.toString();
@@ -256,12 +272,12 @@ final class IplinkScripts {
         StringBuilder b = header("iplink-batch", plan, "batch-intro.sh");
         b.append(Text.read("batch-functions.sh"));
         for (BridgeView br : plan.bridges()) {
-            b.append("check \"$host\" ").append(br.name()).append(' ').append(br.mark()).append(" # network ")
+            b.append("check \"$host\" ").append(br.name()).append(' ').append(word(br.mark())).append(" # network ")
                     .append(br.network()).append(": bridge\n");
             b.append('b').append(br.id()).append("=$skip\n");
         }
         for (VxlanView x : plan.vxlans()) {
-            b.append("check \"$host\" ").append(x.name()).append(' ').append(x.mark()).append(" # network ")
+            b.append("check \"$host\" ").append(x.name()).append(' ').append(word(x.mark())).append(" # network ")
                     .append(x.network()).append(": VXLAN device\n");
             b.append('x').append(x.id()).append("=$skip\n");
         }
@@ -278,7 +294,7 @@ final class IplinkScripts {
             int id = c.id();
             out.append("# container ").append(c.name()).append('\n');
             out.append("ns").append(id).append("=\"$p\"").append(c.netns()).append('\n');
-            out.append("new_netns \"$ns").append(id).append("\"\n");
+            out.append("new_netns \"$ns").append(id).append("\" ").append(word(c.mark())).append('\n');
             out.append('n').append(id).append("=$skip\n");
             if (c.hasMacvlan()) {
                 out.append('d').append(id).append("=\n");
@@ -286,12 +302,12 @@ final class IplinkScripts {
             }
             for (InterfaceView i : c.interfaces()) {
                 if (i.veth()) {
-                    out.append("check \"$host\" ").append(i.hostVeth()).append(' ').append(i.mark()).append('\n');
+                    out.append("check \"$host\" ").append(i.hostVeth()).append(' ').append(word(i.mark())).append('\n');
                     out.append('i').append(i.id()).append("=$skip\n");
                     out.append("[ -n \"$i").append(i.id()).append("\" ] || [ -z \"$n").append(id).append("\" ] || free \"$(links \"$ns")
                             .append(id).append("\")\" ").append(i.name()).append(" \"$ns").append(id).append("\"\n");
                 } else {
-                    out.append("check \"$d").append(id).append("\" ").append(i.name()).append(' ').append(i.mark()).append('\n');
+                    out.append("check \"$d").append(id).append("\" ").append(i.name()).append(' ').append(word(i.mark())).append('\n');
                     out.append('i').append(i.id()).append("=$skip\n");
                 }
             }
@@ -307,7 +323,7 @@ final class IplinkScripts {
         for (BridgeView br : plan.bridges()) {
             String n = br.name();
             b.append("$b").append(br.id()).append(" link add name ").append(n).append(" type bridge\n");
-            b.append("$b").append(br.id()).append(" link set dev ").append(n).append(" alias ").append(br.mark()).append('\n');
+            b.append("$b").append(br.id()).append(" link set dev ").append(n).append(" alias ").append(inBatch(br.mark())).append('\n');
             if (br.mtu() != null) {
                 b.append("link set dev ").append(n).append(" mtu ").append(br.mtu().intValue()).append('\n');
             }
@@ -319,13 +335,13 @@ final class IplinkScripts {
         for (VxlanView x : plan.vxlans()) {
             b.append("$x").append(x.id()).append(' ');
             vxlanAdd(b, x);
-            b.append("$x").append(x.id()).append(" link set dev ").append(x.name()).append(" alias ").append(x.mark()).append('\n');
+            b.append("$x").append(x.id()).append(" link set dev ").append(x.name()).append(" alias ").append(inBatch(x.mark())).append('\n');
             b.append("link set dev ").append(x.name()).append(" master ").append(x.bridge()).append(" up\n");
         }
         for (VlanView v : plan.vlans()) {
             b.append("$v").append(v.id()).append(" link add link ").append(v.parent()).append(" name ").append(v.name())
                     .append(" type vlan id ").append(v.vid()).append('\n');
-            b.append("$v").append(v.id()).append(" link set dev ").append(v.name()).append(" alias ").append(v.mark()).append('\n');
+            b.append("$v").append(v.id()).append(" link set dev ").append(v.name()).append(" alias ").append(inBatch(v.mark())).append('\n');
             b.append("link set dev ").append(v.name()).append(" up\n");
         }
         perContainer(b, plan.containers(), (out, c) -> {
@@ -335,7 +351,7 @@ final class IplinkScripts {
                     out.append("$i").append(i.id()).append(" link add name ").append(hv);
                     mtu(out, i.mtu()).append(" type veth peer name ").append(i.name()).append(" address ").append(i.mac());
                     mtu(out, i.mtu()).append(" netns '$ns").append(c.id()).append("'\n");
-                    out.append("$i").append(i.id()).append(" link set dev ").append(hv).append(" alias ").append(i.mark()).append('\n');
+                    out.append("$i").append(i.id()).append(" link set dev ").append(hv).append(" alias ").append(inBatch(i.mark())).append('\n');
                     out.append("link set dev ").append(hv).append(" master ").append(i.bridge()).append(" up\n");
                     if (i.hairpin()) {
                         out.append("link set dev ").append(hv).append(" type bridge_slave hairpin on\n");
@@ -374,11 +390,11 @@ final class IplinkScripts {
                 out.append(": ").append(c.note());
             }
             out.append("\nip -n \"$ns").append(id).append("\" -batch - <<EOF\n");
-            out.append("$n").append(id).append(" link set dev lo alias ").append(c.mark()).append('\n');
+            out.append("$n").append(id).append(" link set dev lo alias ").append(inBatch(c.mark())).append('\n');
             out.append("link set dev lo up\n");
             for (InterfaceView i : c.interfaces()) {
                 if (!i.veth()) {
-                    out.append("$i").append(i.id()).append(" link set dev ").append(i.name()).append(" alias ").append(i.mark())
+                    out.append("$i").append(i.id()).append(" link set dev ").append(i.name()).append(" alias ").append(inBatch(i.mark()))
                             .append('\n');
                 }
                 out.append("link set dev ").append(i.name()).append(" up\n");

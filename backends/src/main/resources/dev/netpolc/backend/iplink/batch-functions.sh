@@ -46,10 +46,22 @@ free() {
     fi
 }
 
-# new_netns NS: sets skip to '' when network namespace NS does not exist yet, else to '#'.
+# new_netns NS MARK: sets skip to '' when network namespace NS does not exist yet, else to '#'.
+# Run by hand, a namespace that existed before is used as it is. Run by 'netpolc apply'
+# (NETPOLC_OWNER set), one whose loopback lacks MARK is not this apply's to take over (made by
+# hand, by another tool or by another state directory's apply): the script stops.
 new_netns() {
     case "$nl$namespaces$nl" in
-    *"$nl$1$nl"* | *"$nl$1 ("*) skip='#' ;;
+    *"$nl$1$nl"* | *"$nl$1 ("*)
+        skip='#'
+        if [ -n "$o" ]; then
+            case "$(links "$1")$nl" in
+            *"${nl}lo $2$nl"*) ;;
+            *) die "network namespace $1 exists but this apply did not create it (its loopback lacks the" \
+                "mark $2); if an interrupted run left it behind, delete it (ip netns del $1), else rename it" ;;
+            esac
+        fi
+        ;;
     *) skip= ;;
     esac
 }

@@ -7,6 +7,16 @@ case $p in
     exit 2
     ;;
 esac
+# NETPOLC_OWNER (default: empty): the identity 'netpolc apply' gives the links and namespaces of
+# one state directory. Every mark ends with '@' and it, so that two applies on one host, or an
+# apply and a script run by hand, never take each other's links or namespaces for their own.
+case ${NETPOLC_OWNER-} in
+*[!0-9a-f]*)
+    echo "netpolc: NETPOLC_OWNER may only use the hex digits 0-9 and a-f" >&2
+    exit 2
+    ;;
+esac
+o=${NETPOLC_OWNER:+@$NETPOLC_OWNER}
 
 # Stops the script with a message on standard error.
 die() {

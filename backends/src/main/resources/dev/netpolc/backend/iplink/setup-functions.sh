@@ -15,12 +15,20 @@ free() {
     fi
 }
 
-# netns NS MARK: creates network namespace NS unless it exists, marking its loopback with MARK
-# (a namespace that existed before is never marked, so the teardown keeps it); loopback up.
+# netns NS MARK: creates network namespace NS unless it exists, marking its loopback with MARK;
+# loopback up. Run by hand, a namespace that existed before is used as it is and never marked, so
+# the teardown keeps it. Run by 'netpolc apply' (NETPOLC_OWNER set), one whose loopback lacks MARK
+# is not this apply's to take over (made by hand, by another tool or by another state directory's
+# apply): the script stops.
 netns() {
-    if ! ip -n "$1" link show dev lo >/dev/null 2>&1; then
+    if link_state "$1" lo "$2"; then
+        :
+    elif [ $? = 1 ]; then
         ip netns add "$1"
         ip -n "$1" link set dev lo alias "$2"
+    elif [ -n "$o" ]; then
+        die "network namespace $1 exists but this apply did not create it (its loopback lacks the mark" \
+            "$2); if an interrupted run left it behind, delete it (ip netns del $1), else rename it"
     fi
     ip -n "$1" link set dev lo up
 }
