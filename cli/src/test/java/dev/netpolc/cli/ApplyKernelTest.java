@@ -175,11 +175,17 @@ class ApplyKernelTest {
             assertEquals(y.v4(), x.v4());
             assertEquals(y.v6(), x.v6());
             assertEquals(y.nft(), x.nft());
-            assertEquals(linkNames(clean), linkNames(ab));
+            // Two state directories, two owners in the marks: the same links otherwise.
+            assertEquals(withoutOwner(linkNames(clean)), withoutOwner(linkNames(ab)));
             assertTrue(ab.children().stream().map(c -> c.substring(ab.prefix().length())).toList()
                     .equals(clean.children().stream().map(c -> c.substring(clean.prefix().length())).toList()),
                     ab.children() + " vs " + clean.children());
         }
+    }
+
+    /** Link names and marks, without the owner at the end of each mark. */
+    private static List<String> withoutOwner(TreeSet<String> links) {
+        return links.stream().map(l -> l.replaceFirst("@[0-9a-f]{16}$", "")).toList();
     }
 
     /** Another tool's rules, chain, nft table and bridge, made before netpolc applies anything. */

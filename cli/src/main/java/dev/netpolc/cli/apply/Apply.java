@@ -91,6 +91,12 @@ public final class Apply {
     private final PrintStream err;
     private final Host host;
     private final StateStore store;
+    /**
+     * The identity in the marks of what this state directory's applies created ({@link
+     * StateStore#owner}): "" for a state directory from before owners, null when there is none yet
+     * (then nothing marked is this apply's).
+     */
+    private String owner;
 
     private Apply(Options o, PrintStream err) throws ApplyException {
         this.o = o;
@@ -144,8 +150,13 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                s.check();
                 if (!o.dryRun()) {
-                    s.lock();
+                    s.lock(StateStore.namespaceKey(o.netns()));
+                }
+                // A dry run makes no owner: with none, nothing marked is this apply's.
+                a.owner = s.owner(!o.dryRun());
+                if (!o.dryRun()) {
                     a.recover("apply");
                 } else if (Journal.read(s.dir()) != null) {
                     err.println("netpolc: apply: an interrupted apply left its journal in " + s.dir() + "; a real"
@@ -164,8 +175,10 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                s.check();
+                a.owner = s.owner(false);
                 if (!o.dryRun()) {
-                    s.lock();
+                    s.lock(StateStore.namespaceKey(o.netns()));
                     a.recover("apply --down");
                 }
                 return a.runDown(out);
@@ -181,8 +194,10 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                s.check();
+                a.owner = s.owner(false);
                 if (Journal.read(s.dir()) != null) {
-                    s.lock();
+                    s.lock(StateStore.namespaceKey(o.netns()));
                     a.recover("status");
                 }
                 return a.runStatus(out);
@@ -198,20 +213,18 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             Path pending = a.store.file("pending");
-            if (!Files.exists(pending)) {
+            a.store.check();
+            if (!a.store.has("pending")) {
                 err.println("netpolc: apply --confirmed: no apply --confirm is waiting on " + a.host.describe()
                         + " (no " + pending + ")");
                 return FAILED;
             }
-            Files.writeString(a.store.file("confirmed"), ProcessHandle.current().pid() + "\n");
+            a.store.put("confirmed", ProcessHandle.current().pid() + "\n");
             out.println("netpolc: confirmed; the apply waiting on " + a.host.describe() + " keeps its state");
             return OK;
         } catch (ApplyException e) {
             err.println("netpolc: apply --confirmed: " + e.getMessage());
             return e.isUsage() ? USAGE : FAILED;
-        } catch (IOException e) {
-            err.println("netpolc: apply --confirmed: cannot write the confirmation: " + e.getMessage());
-            return FAILED;
         }
     }
 
@@ -245,7 +258,7 @@ public final class Apply {
                 }
             }
             if (j.links) {
-                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript);
+                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript, owner);
                 Links.routesRestore(host, j.routesBack);
                 undone.add("links");
             }
@@ -265,11 +278,11 @@ public final class Apply {
             return;
         }
         try {
-            Files.writeString(store.file("paused"), step + " " + ProcessHandle.current().pid() + "\n");
+            store.put("paused", step + " " + ProcessHandle.current().pid() + "\n");
             while (true) {
                 Thread.sleep(60_000);
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (ApplyException | InterruptedException e) {
             throw new IllegalStateException("pause at " + step + " interrupted", e);
         }
     }
@@ -409,7 +422,7 @@ public final class Apply {
         // and they wait mostly on the kernel and on other processes, the rendering on this one.
         Task<Snapshot> snapTask = Task.start("snapshot", () -> new Snapshot(tables, o.firewall() == Firewall.IPTABLES));
         Task<Links.Scan> scanTask = o.firewallOnly() ? Task.done(Links.Scan.NONE)
-                : Task.start("links", () -> Links.scan(host));
+                : Task.start("links", () -> Links.scan(host, owner));
         Task<Map<String, Links.Attrs>> attrsTask = o.firewallOnly() ? Task.done(Map.of())
                 : Task.start("attrs", () -> Links.attrs(host));
         Intent intent = intent(o.policy(), o.firewall(), o.layout(), o.firewallOnly(), o.node());
@@ -461,6 +474,7 @@ public final class Apply {
                 : Links.declared(intent.plan(), host.containerPrefix());
         Links.Scan scan = scanTask.get();
         err.print(Links.unreadableWarning(scan.checkDeclared(declared)));
+        scan.checkNotTaken(declared);
         Map<String, Links.Owned> present = scan.present();
         Map<String, Links.Attrs> attrs = attrsTask.get();
         List<String[]> repairs = o.firewallOnly() ? List.of()
@@ -471,9 +485,16 @@ public final class Apply {
         // Whether the setup script runs: it creates what is missing and sets the sysctls; MTU,
         // master, addresses and routes of what is there are repaired with 'ip -batch' lines.
         boolean setup = false;
+        // Host ends of veth pairs whose namespace is to be made: their container ends are gone with
+        // the namespace, or live on in one renamed by hand, so they go and the setup makes them anew.
+        Map<String, Links.Owned> orphans = o.firewallOnly() ? Map.of() : Links.orphans(intent.plan(), present);
+        Map<String, Links.Owned> keep = new LinkedHashMap<>(declared);
+        keep.keySet().removeAll(orphans.keySet());
         if (!o.firewallOnly()) {
             int before = plan.size();
             List<String> create = Links.plan(present, declared);
+            orphans.values().forEach(v -> create.add("~ " + v.describe() + ": its container namespace is made"
+                    + " again, so the pair is made anew"));
             List<String> sysctls = sysctlPlan(intent.plan());
             plan.addAll(create);
             repairs.forEach(r -> plan.add(r[0]));
@@ -520,15 +541,15 @@ public final class Apply {
                 // script of the last apply again when that recreates what this apply deleted, and
                 // set the MTU, master and addresses back.
                 done.add(new Step("links", () -> {
-                    Links.restore(host, present, attrsBefore, previousLinks);
+                    Links.restore(host, present, attrsBefore, previousLinks, owner);
                     Links.routesRestore(host, routesBack);
                 }));
                 // Stale links first: a container that moved to another network gets its interface name back.
-                Links.removeStale(host, present, declared);
+                Links.removeStale(host, present, keep, owner);
                 Links.repairInside(host, inside, true);
                 pause("links-removed");
                 if (setup) {
-                    Links.setup(host, intent.links());
+                    Links.setup(host, intent.links(), owner);
                 }
                 Links.batch(host, repairs.stream().map(r -> r[1]).toList(), "repair the links");
                 Links.repairInside(host, inside, false);
@@ -628,7 +649,7 @@ public final class Apply {
                 links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
                 store.recordFiles());
         j.routesBack = links ? routesBack : Map.of();
-        j.write(store.dir());
+        j.write(store);
     }
 
     /** Per family, the tables a transaction writes ({@code merged}) or deletes ({@code dropped}). */
@@ -877,7 +898,7 @@ public final class Apply {
         Path confirmed = store.file("confirmed");
         try {
             Files.deleteIfExists(confirmed);
-            Files.writeString(pending, ProcessHandle.current().pid() + "\n");
+            store.put("pending", ProcessHandle.current().pid() + "\n");
             err.println("netpolc: apply: applied; keeping it needs 'netpolc apply --confirmed"
                     + (o.netns() == null ? "" : " --netns " + o.netns()) + "' (or 'yes' on standard input) within "
                     + o.confirmSeconds() + " s, else it is rolled back");
@@ -961,7 +982,7 @@ public final class Apply {
                 plan.add("- nftables: table inet " + t);
             }
         }
-        Links.Scan scan = o.firewallOnly() ? Links.Scan.NONE : Links.scan(host);
+        Links.Scan scan = o.firewallOnly() ? Links.Scan.NONE : Links.scan(host, owner);
         err.print(Links.unreadableWarning(scan.unreadable()));
         Map<String, Links.Owned> present = scan.present();
         plan.addAll(Links.plan(present, Map.of()));
@@ -1001,8 +1022,9 @@ public final class Apply {
                 }
             }
             if (!o.firewallOnly()) {
-                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"))));
-                Links.removeStale(host, present, Map.of());
+                done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"),
+                        owner)));
+                Links.removeStale(host, present, Map.of(), owner);
             }
         } catch (ApplyException e) {
             rollBack(e.getMessage());
@@ -1107,7 +1129,7 @@ public final class Apply {
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {
-            Links.Scan scan = Links.scan(host);
+            Links.Scan scan = Links.scan(host, owner);
             Map<String, Links.Owned> present = scan.present();
             Map<String, Links.Owned> declared = Links.declared(intent.plan(), host.containerPrefix());
             err.print(Links.unreadableWarning(scan.checkDeclared(declared)));

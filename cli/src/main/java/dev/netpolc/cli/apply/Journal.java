@@ -74,7 +74,7 @@ final class Journal {
     }
 
     /** Writes the journal: a temporary file, fsync, atomic rename, fsync of the directory. */
-    void write(Path dir) throws ApplyException {
+    void write(StateStore store) throws ApplyException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("what", what);
         p.put("pid", Long.toString(pid));
@@ -117,20 +117,10 @@ final class Journal {
             w.write('\n');
         });
         try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(FILE + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(w.toByteArray());
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(dir);
+            StateStore.replace(store.file(FILE), w.toByteArray());
+            syncDirectory(store.dir());
         } catch (IOException e) {
-            throw new ApplyException("cannot write the transaction journal in " + dir + " (nothing was changed): "
+            throw new ApplyException("cannot write the transaction journal in " + store.dir() + " (nothing was changed): "
                     + e.getMessage());
         }
     }
@@ -163,11 +153,24 @@ final class Journal {
                 at = nl + 1 + length + 1;
             }
         } catch (IOException | RuntimeException e) {
-            throw new ApplyException("cannot read the transaction journal " + file + ": " + e.getMessage()
-                    + "; an apply was interrupted and what it changed cannot be undone from this file. Check the host"
-                    + " (iptables-save, ip6tables-save, nft list ruleset, ip -d link), put back by hand what should"
-                    + " not be there, then delete " + file + " to let apply, --down and status go on");
+            throw damaged(file, e.getMessage());
         }
+        try {
+            return parts(p);
+        } catch (RuntimeException e) {
+            throw damaged(file, "a value is not what it should be (" + e.getMessage() + ")");
+        }
+    }
+
+    private static ApplyException damaged(Path file, String why) {
+        return new ApplyException("cannot read the transaction journal " + file + ": " + why
+                + "; an apply was interrupted and what it changed cannot be undone from this file. Check the host"
+                + " (iptables-save, ip6tables-save, nft list ruleset, ip -d link), put back by hand what should"
+                + " not be there, then delete " + file + " to let apply, --down and status go on");
+    }
+
+    /** The journal's parts from its keys and values. */
+    private static Journal parts(Properties p) {
         Map<String, Xt> xt = new LinkedHashMap<>();
         for (String tool : list(p.getProperty("families", ""))) {
             xt.put(tool, new Xt(p.getProperty("save." + tool, ""), new LinkedHashSet<>(list(p.getProperty("written." + tool, "")))));

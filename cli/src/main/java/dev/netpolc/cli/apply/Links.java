@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * The links and container namespaces netpolc owns: those whose alias (the loopback's alias, for a
- * namespace) carries a mark {@code netpolc:KIND:NAME}, set by the iplink scripts when they create
- * them. Nothing without a mark is ever changed or deleted.
+ * namespace) carries a mark {@code netpolc:KIND:NAME@OWNER}, set by the iplink scripts when they
+ * create them, where OWNER is the identity of the state directory that applied them
+ * ({@link StateStore#owner}). Nothing without this apply's mark is ever changed or deleted: not
+ * what another apply made (another owner), not what was made by hand under the same name.
  */
 final class Links {
 
@@ -25,7 +27,10 @@ final class Links {
 
     private Links() {}
 
-    /** A marked link on the host, or a marked container namespace ({@code netns} true). */
+    /**
+     * A marked link on the host, or a marked container namespace ({@code netns} true); {@code mark}
+     * without the owner, which is the caller's.
+     */
     record Owned(String name, String mark, boolean netns) {
         String kind() {
             String rest = mark.substring(MARK.length());
@@ -361,14 +366,14 @@ final class Links {
      * missing, then sets the MTU, master, up state and addresses of the links in {@code attrs}
      * back: host links by name, links inside a container namespace by "NAMESPACE/NAME".
      */
-    static void restore(Host host, Map<String, Owned> before, Map<String, Attrs> attrs, String script)
+    static void restore(Host host, Map<String, Owned> before, Map<String, Attrs> attrs, String script, String owner)
             throws ApplyException {
-        Map<String, Owned> now = present(host);
-        removeStale(host, now, before);
+        Map<String, Owned> now = present(host, owner);
+        removeStale(host, now, before, owner);
         boolean missing = before.entrySet().stream().anyMatch(e -> now.get(e.getKey()) == null
                 || !now.get(e.getKey()).name().equals(e.getValue().name()));
         if (missing && !script.isEmpty()) {
-            setup(host, script);
+            setup(host, script, owner);
         }
         Map<String, Attrs> hostSide = new LinkedHashMap<>();
         Map<String, Map<String, Attrs>> inside = new java.util.TreeMap<>();
@@ -451,13 +456,13 @@ final class Links {
      * What the host has: marked links, and marked namespaces whose names start with the prefix
      * (for a rollback, which does what it can: namespaces it cannot read are left as they are).
      */
-    static Map<String, Owned> present(Host host) throws ApplyException {
-        return scan(host).present();
+    static Map<String, Owned> present(Host host, String owner) throws ApplyException {
+        return scan(host, owner).present();
     }
 
     /** The marked links, and with {@code namespaces} the marked namespaces too. */
-    static Map<String, Owned> present(Host host, boolean namespaces) throws ApplyException {
-        return namespaces ? scan(host).present() : hostLinks(host);
+    static Map<String, Owned> present(Host host, boolean namespaces, String owner) throws ApplyException {
+        return namespaces ? scan(host, owner).present() : hostLinks(host, owner, null);
     }
 
     /**
@@ -471,10 +476,32 @@ final class Links {
      * namespaces with the container prefix that could not be read, each with what went wrong:
      * whether those are netpolc's is unknown.
      */
-    record Scan(Map<String, Owned> present, Map<String, Inside> inside, Map<String, String> unreadable) {
+    record Scan(Map<String, Owned> present, Map<String, Inside> inside, Map<String, String> unreadable,
+            Map<String, String> others) {
 
         /** What a firewall-only run looks at: no links. */
-        static final Scan NONE = new Scan(Map.of(), Map.of(), Map.of());
+        static final Scan NONE = new Scan(Map.of(), Map.of(), Map.of(), Map.of());
+
+        /**
+         * Fails when a link or namespace the policy declares ({@code declared}, by mark) exists
+         * under its name without this apply's mark: made by hand, by another tool or by an apply
+         * of another state directory, it is not this apply's to change or take over.
+         */
+        void checkNotTaken(Map<String, Owned> declared) throws ApplyException {
+            List<String> taken = new ArrayList<>();
+            for (Owned d : declared.values()) {
+                String why = others.get((d.netns() ? "netns:" : "link:") + d.name());
+                if (why != null && !d.kind().equals("vlan")) {
+                    taken.add((d.netns() ? "namespace " : "link ") + d.name() + " (" + why + ")");
+                }
+            }
+            if (!taken.isEmpty()) {
+                throw new ApplyException("the policy declares what exists already and is not this apply's: "
+                        + String.join("; ", taken) + ". apply takes as its own only what it created with this state"
+                        + " directory's mark; delete or rename these, or apply with the state directory that made them"
+                        + " (--state-dir), or choose other container namespace names (--netns-prefix)");
+            }
+        }
 
         /**
          * Fails when a namespace the policy declares ({@code declared}, by mark) could not be read:
@@ -527,8 +554,9 @@ final class Links {
      * A namespace whose read fails (its ip or nsenter exits non-zero) and that is still there is
      * listed in {@link Scan#unreadable}; one deleted meanwhile is simply not there.
      */
-    static Scan scan(Host host) throws ApplyException {
-        Map<String, Owned> out = hostLinks(host);
+    static Scan scan(Host host, String owner) throws ApplyException {
+        Map<String, String> others = new LinkedHashMap<>();
+        Map<String, Owned> out = hostLinks(host, owner, others);
         Map<String, Inside> inside = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
         Host.Result list = host.run(null, "ip", "netns", "list");
@@ -543,7 +571,7 @@ final class Links {
             }
         }
         if (candidates.isEmpty()) {
-            return new Scan(out, inside, unreadable);
+            return new Scan(out, inside, unreadable, others);
         }
         int readers = Math.min(READERS, (candidates.size() + 49) / 50);
         List<Task<Host.Result>> running = new ArrayList<>();
@@ -580,7 +608,7 @@ final class Links {
                     } else {
                         try {
                             readInside(ns, json.readTree(arrays.get(0)), json.readTree(arrays.get(1)),
-                                    json.readTree(arrays.get(2)), out, inside);
+                                    json.readTree(arrays.get(2)), owner, out, inside, others);
                         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                             throw new ApplyException("cannot read what 'ip -j' printed for namespace " + ns + ": "
                                     + e.getOriginalMessage());
@@ -592,16 +620,17 @@ final class Links {
                 }
             }
         }
-        return new Scan(out, inside, unreadable);
+        return new Scan(out, inside, unreadable, others);
     }
 
     /**
      * One namespace's 'ip -j link show', 'ip -j addr show' (which leaves out the alias when a
-     * link has addresses) and 'ip -j route show table all default', when its loopback has a mark.
+     * link has addresses) and 'ip -j route show table all default', when its loopback has this
+     * owner's mark; a namespace without it goes to {@code others} ("netns:NAME"), with why.
      */
     private static void readInside(String ns, com.fasterxml.jackson.databind.JsonNode links,
             com.fasterxml.jackson.databind.JsonNode addrs, com.fasterxml.jackson.databind.JsonNode routes,
-            Map<String, Owned> out, Map<String, Inside> inside) {
+            String owner, Map<String, Owned> out, Map<String, Inside> inside, Map<String, String> others) {
         Map<String, List<String>> byName = new HashMap<>();
         for (com.fasterxml.jackson.databind.JsonNode l : addrs) {
             List<String> addresses = byName.computeIfAbsent(l.path("ifname").asText(), k -> new ArrayList<>());
@@ -628,9 +657,12 @@ final class Links {
             attrs.put(name, new Attrs(l.path("mtu").asInt(), l.hasNonNull("master") ? l.path("master").asText() : null,
                     List.copyOf(addresses), up));
         }
-        if (mark == null) {
+        String base = ours(mark, owner);
+        if (base == null) {
+            others.put("netns:" + ns, notOurs(mark));
             return;
         }
+        mark = base;
         java.util.Set<String> defaults = new java.util.TreeSet<>();
         for (com.fasterxml.jackson.databind.JsonNode r : routes) {
             if (r.has("table") || !r.path("dst").asText().equals("default")) {
@@ -644,8 +676,12 @@ final class Links {
         inside.put(ns, new Inside(attrs, defaults));
     }
 
-    /** The marked links of the host. */
-    private static Map<String, Owned> hostLinks(Host host) throws ApplyException {
+    /**
+     * The links of the host with this owner's mark; the names of the others go to {@code others}
+     * ("link:NAME", with why; may be null).
+     */
+    private static Map<String, Owned> hostLinks(Host host, String owner, Map<String, String> others)
+            throws ApplyException {
         Map<String, Owned> out = new LinkedHashMap<>();
         Host.Result links = host.run(null, "ip", "-o", "link", "show");
         if (!links.ok()) {
@@ -653,11 +689,58 @@ final class Links {
         }
         for (String line : links.out().split("\n")) {
             Owned o = parse(line, false);
-            if (o != null) {
-                out.put(o.mark(), o);
+            String base = o == null ? null : ours(o.mark(), owner);
+            if (base != null) {
+                out.put(base, new Owned(o.name(), base, false));
+            } else if (others != null && o != null) {
+                others.put("link:" + o.name(), notOurs(o.mark()));
+            } else if (others != null) {
+                String name = name(line);
+                if (name != null) {
+                    others.put("link:" + name, notOurs(null));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * The mark without its owner when {@code mark} (as read, with the owner) is this owner's: it ends
+     * with '@' and the owner, or has no '@' at all when the owner is "" (a state directory from
+     * before owners); else null. A null owner owns nothing.
+     */
+    static String ours(String mark, String owner) {
+        if (owner == null || mark == null) {
+            return null;
+        }
+        int at = mark.lastIndexOf('@');
+        if (owner.isEmpty()) {
+            return at < 0 ? mark : null;
+        }
+        return at > 0 && mark.substring(at + 1).equals(owner) ? mark.substring(0, at) : null;
+    }
+
+    /** Why a link or namespace with {@code mark} (null: none) is not this apply's. */
+    private static String notOurs(String mark) {
+        if (mark == null) {
+            return "no netpolc mark: made by hand or by another tool";
+        }
+        int at = mark.lastIndexOf('@');
+        return at < 0 ? "marked " + mark + " by a netpolc run without a state directory's owner"
+                : "marked " + mark + " by the apply of another state directory";
+    }
+
+    /** The link name of a line of 'ip -o link show', or null. */
+    private static String name(String line) {
+        int colon = line.indexOf(": ");
+        if (colon < 0) {
+            return null;
+        }
+        String rest = line.substring(colon + 2);
+        int end = rest.indexOf(':');
+        String name = end < 0 ? rest : rest.substring(0, end);
+        int at = name.indexOf('@');
+        return at >= 0 ? name.substring(0, at) : name;
     }
 
     /** One line of 'ip -o link show': its name and netpolc mark, or null when it has none. */
@@ -667,17 +750,30 @@ final class Links {
         if (alias < 0 || colon < 0) {
             return null;
         }
-        String rest = line.substring(colon + 2);
-        int end = rest.indexOf(':');
-        String name = end < 0 ? rest : rest.substring(0, end);
-        int at = name.indexOf('@');
-        if (at >= 0) {
-            name = name.substring(0, at);
-        }
+        String name = name(line);
         String mark = line.substring(alias + "    alias ".length());
         int stop = mark.indexOf('\\');
         mark = (stop < 0 ? mark : mark.substring(0, stop)).strip();
         return new Owned(name, mark, netns);
+    }
+
+    /**
+     * The host ends of veth pairs (by mark) that are there while the namespace of their container
+     * is not: the setup makes the namespace, and would find the host end and skip the pair.
+     */
+    static Map<String, Owned> orphans(HostPlan plan, Map<String, Owned> present) {
+        Map<String, Owned> out = new LinkedHashMap<>();
+        for (HostPlan.ContainerView c : plan.containers()) {
+            if (c.netns() == null || present.containsKey(c.mark())) {
+                continue;
+            }
+            for (HostPlan.InterfaceView i : c.interfaces()) {
+                if (i.veth() && present.containsKey(i.mark())) {
+                    out.put(i.mark(), present.get(i.mark()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Plan lines: what the setup creates and what goes. */
@@ -700,7 +796,8 @@ final class Links {
     }
 
     /** Deletes what carries a mark the policy no longer declares: namespaces first, then links. */
-    static void removeStale(Host host, Map<String, Owned> present, Map<String, Owned> declared) throws ApplyException {
+    static void removeStale(Host host, Map<String, Owned> present, Map<String, Owned> declared, String owner)
+            throws ApplyException {
         List<Owned> stale = new ArrayList<>();
         present.forEach((mark, o) -> {
             Owned d = declared.get(mark);
@@ -726,7 +823,7 @@ final class Links {
             // -force goes on after an error: a veth goes with its peer's namespace, and already gone
             // is what was wanted. What is still there afterwards is the failure.
             Host.Result r = host.run(String.join("\n", links) + "\n", "ip", "-force", "-batch", "-");
-            Map<String, Owned> left = present(host, false);
+            Map<String, Owned> left = present(host, false, owner);
             for (Owned o : stale) {
                 if (!o.netns() && left.containsKey(o.mark()) && left.get(o.mark()).name().equals(o.name())) {
                     throw new ApplyException("cannot delete " + o.describe() + ": " + r.reason());
@@ -735,13 +832,14 @@ final class Links {
         }
     }
 
-    /** Runs a setup script (the iplink-batch target) in the namespace. */
-    static void setup(Host host, String script) throws ApplyException {
+    /** Runs a setup script (the iplink-batch target) in the namespace, marking what it makes with {@code owner}. */
+    static void setup(Host host, String script, String owner) throws ApplyException {
         Path file = null;
         try {
             file = Files.createTempFile("netpolc-apply", ".sh");
             Files.writeString(file, script);
-            Host.Result r = host.run(null, "env", "NETPOLC_NETNS_PREFIX=" + host.containerPrefix(), "sh",
+            Host.Result r = host.run(null, "env", "NETPOLC_NETNS_PREFIX=" + host.containerPrefix(),
+                    "NETPOLC_OWNER=" + owner, "sh",
                     file.toString());
             if (!r.ok()) {
                 throw new ApplyException("the link setup script failed: " + r.reason());

@@ -40,4 +40,21 @@ class JournalTest {
         assertTrue(e.getMessage().contains("it is cut short"), e.getMessage());
         assertTrue(e.getMessage().contains("then delete " + file), e.getMessage());
     }
+
+    @Test
+    void aJournalWithAValueThatIsNotANumberIsReportedNotThrown() throws Exception {
+        Path file = dir.resolve(Journal.FILE);
+        for (String body : new String[] {entry("pid", "abc"), entry("links.attrs", "eth0\tx\t-\t\tfalse\n"),
+                "families x\n"}) {
+            Files.write(file, (Journal.MAGIC + body).getBytes(StandardCharsets.UTF_8));
+            ApplyException e = assertThrows(ApplyException.class, () -> Journal.read(dir), body);
+            assertTrue(e.getMessage().startsWith("cannot read the transaction journal " + file), e.getMessage());
+            assertTrue(e.getMessage().contains("then delete " + file), e.getMessage());
+        }
+    }
+
+    /** One entry of a journal: the key, the value's length in bytes, the value. */
+    private static String entry(String key, String value) {
+        return key + " " + value.getBytes(StandardCharsets.UTF_8).length + "\n" + value + "\n";
+    }
 }
