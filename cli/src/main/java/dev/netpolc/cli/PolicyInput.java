@@ -43,13 +43,15 @@ final class PolicyInput {
 
     /**
      * Reads and compiles a policy file, or standard input for "-" (never more than the size
-     * limit, and checked for UTF-8 like a file).
+     * limit, and checked for UTF-8 like a file). A file that is not a regular file (a FIFO,
+     * bash's {@code <(...)} as {@code /dev/fd/63}) is read like standard input: its includes are
+     * relative to the working directory.
      *
      * @throws IOException when it cannot be read, is too large or is not UTF-8
      */
     static CompileResult compile(String argument, Io io) throws IOException {
         if (!argument.equals("-")) {
-            return PolicyCompiler.compileFile(io.cwd().resolve(argument), argument);
+            return PolicyCompiler.compileFile(io.cwd().resolve(argument), argument, io.cwd());
         }
         byte[] bytes = io.in().readNBytes(PolicyCompiler.readLimit());
         String problem = PolicyCompiler.readProblem(bytes);

@@ -1,0 +1,172 @@
+package dev.netpolc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files and pipes at both ends of netpolc: -o onto devices, FIFOs, directories, links and the
+ * policy's own files; policies read from FIFOs, bash's process substitution and endless
+ * devices; a reader that closes the pipe early; and a policy that declares nothing.
+ */
+class FilesAndPipesTest {
+
+    private static final String GOOD = "network bridge {}\ncontainer web { publish 8080 -> 80 }\n";
+    private static final int LIMIT = 16 << 20;
+
+    @TempDir
+    Path dir;
+
+    private Run netpolc(String... args) {
+        return Run.netpolcIn(dir, new byte[0], args);
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    private static Path mkfifo(Path p) throws IOException, InterruptedException {
+        Files.createDirectories(p.getParent());
+        run("mkfifo", p.toString());
+        return p;
+    }
+
+    /** The file type bits of a file's mode (not following a final link), e.g. 0010000 for a FIFO. */
+    private static int type(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000;
+    }
+
+    private static final int FIFO = 0010000;
+    private static final int CHAR_DEVICE = 0020000;
+
+    /** Reads everything a FIFO receives, in a thread of its own (opening a FIFO waits for the other end). */
+    private static CompletableFuture<byte[]> drain(Path fifo) {
+        CompletableFuture<byte[]> got = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                got.complete(in.readAllBytes());
+            } catch (IOException e) {
+                got.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return got;
+    }
+
+    /** Writes {@code count} bytes of {@code bytes} repeated into a FIFO, in a thread; a reader that leaves early ends it. */
+    private static void feed(Path fifo, byte[] bytes, long count) {
+        Thread t = new Thread(() -> {
+            try (OutputStream out = new FileOutputStream(fifo.toFile())) {
+                for (long left = count; left > 0; left -= bytes.length) {
+                    out.write(bytes, 0, (int) Math.min(bytes.length, left));
+                }
+            } catch (IOException e) {
+                // the reader closed its end (after the limit): what the test wants
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private List<String> files() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    // ---- reading: bounds, FIFOs, process substitution
+
+    @Test
+    void anEndlessDeviceIsReadOnlyUpToTheLimit() {
+        Run r = netpolc("compile", "/dev/zero");
+        assertEquals(3, r.exitCode(), r.err());
+        assertEquals("netpolc: cannot read '/dev/zero': it is more than 16777216 bytes; policy files are limited to"
+                + " 16777216 bytes (split it with include)\n", r.err());
+    }
+
+    @Test
+    void anIncludedFifoIsReadOnlyUpToTheLimit() throws Exception {
+        write("main.net", GOOD + "include \"big.fifo\"\n");
+        Path fifo = mkfifo(dir.resolve("big.fifo"));
+        byte[] comments = "# a comment\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        feed(fifo, comments, LIMIT + (1 << 20));
+        Run r = netpolc("compile", "main.net");
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("main.net:3:9: error[NP1010]: 'big.fifo' is more than 16777216 bytes;"
+                + " policy files are limited to 16777216 bytes\n"), r.err());
+    }
+
+    @Test
+    void aFifoOverTheLimitAsThePolicyIsOneLine() throws Exception {
+        Path fifo = mkfifo(dir.resolve("big.fifo"));
+        feed(fifo, "#".repeat(8192).getBytes(StandardCharsets.UTF_8), LIMIT + 1);
+        Run r = netpolc("compile", "big.fifo");
+        assertEquals(3, r.exitCode(), r.err());
+        assertEquals("netpolc: cannot read 'big.fifo': it is more than 16777216 bytes; policy files are limited to"
+                + " 16777216 bytes (split it with include)\n", r.err());
+    }
+
+    /** A FIFO is read as a stream, like standard input: its includes are relative to the working directory. */
+    @Test
+    void aFifoIsReadLikeStandardInput() throws Exception {
+        write("common.net", "network bridge {}\n");
+        String main = "include \"common.net\"\ncontainer web { publish 8080 -> 80 }\n";
+        Path fifo = mkfifo(dir.resolve("pipes/p.fifo"));
+        feed(fifo, main.getBytes(StandardCharsets.UTF_8), main.length());
+        Run r = netpolc("compile", "pipes/p.fifo");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(Run.netpolcIn(dir, main.getBytes(StandardCharsets.UTF_8), "compile", "-").out(), r.out());
+        assertTrue(r.out().contains("--dport 8080 -j DNAT"), r.out());
+    }
+
+    /** The netpolc class path, to run netpolc in a process of its own. */
+    private static ProcessBuilder shell(Path cwd, String script) {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).directory(cwd.toFile());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("CP", System.getProperty("java.class.path"));
+        return pb;
+    }
+
+    /** bash's process substitution hands netpolc /dev/fd/63, a pipe with no file behind it. */
+    @Test
+    void processSubstitutionIsRead() throws Exception {
+        write("lib/common.net", "network bridge {}\n");
+        write("elsewhere/p.net", "include \"lib/common.net\"\ncontainer web { publish 8080 -> 80 }\n");
+        Process p = shell(dir, "exec \"$JAVA\" -cp \"$CP\" dev.netpolc.cli.Main compile <(cat elsewhere/p.net)")
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), Files.readString(dir.resolve("err.txt")));
+        assertEquals("", Files.readString(dir.resolve("err.txt")));
+        byte[] main = Files.readAllBytes(dir.resolve("elsewhere/p.net"));
+        assertEquals(Run.netpolcIn(dir, main, "compile", "-").out(), out, "the same as the policy on standard input");
+    }
+}
