@@ -7,8 +7,6 @@ import dev.netpolc.compiler.diag.Suggest;
 import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.Option;
@@ -52,7 +50,8 @@ final class CompileCommand implements Command {
         o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
                 .desc("the host to build, required in a policy with nodes").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
+                .desc("write to FILE (replaced atomically, untouched on error; a device or FIFO is written in place)"
+                        + " instead of standard output").get());
         o.addOption(Option.builder("a").longOpt("annotate")
                 .desc("comment every rule (nftables: every set element) with the policy line it came from").get());
         o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("LAYOUT")
@@ -83,10 +82,13 @@ final class CompileCommand implements Command {
             }
         }
         String argument = line.getArgList().get(0);
+        Output output = Output.of(line.getOptionValue("output"), io);
+        output.refuseInputs(name(), argument, List.of(), io);
         PolicyInput.Loaded loaded = PolicyInput.load(argument, io);
         if (loaded.policy() == null) {
             return loaded.exitCode();
         }
+        output.refuseInputs(name(), argument, loaded.paths(), io);
         Policy policy = loaded.policy();
         String node = line.getOptionValue("node");
         if (node != null && policy.node(node).isEmpty()) {
@@ -102,34 +104,7 @@ final class CompileCommand implements Command {
             return ExitCode.USAGE;
         }
         String text = backend.render(policy, new RenderOptions(line.hasOption("annotate"), node, layout));
-        String outputPath = line.getOptionValue("output");
-        if (outputPath == null || outputPath.equals("-")) {
-            // In pieces: a script for 100,000 containers is 70 MB, and encoding it whole meant a
-            // second copy of that size (0.2 s with the page faults of fresh memory).
-            for (int start = 0; start < text.length(); ) {
-                int end = Math.min(text.length(), start + (1 << 16));
-                if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                    end--;
-                }
-                byte[] piece = text.substring(start, end).getBytes(StandardCharsets.UTF_8);
-                io.out().write(piece, 0, piece.length);
-                start = end;
-            }
-            io.out().flush();
-            if (io.out().checkError()) {
-                io.err().println("netpolc: cannot write to standard output");
-                return ExitCode.IO_OR_INTERNAL;
-            }
-            return ExitCode.OK;
-        }
-        try {
-            AtomicFile.write(io.cwd().resolve(outputPath), text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            io.err().println("netpolc: cannot write '" + outputPath + "'" + PolicyInput.reason(e)
-                    + "; the file was left as it was");
-            return ExitCode.IO_OR_INTERNAL;
-        }
-        return ExitCode.OK;
+        return output.write(text, io);
     }
 
     /** Why --node is wrong: the policy has no nodes, or none of that name (with the closest). */

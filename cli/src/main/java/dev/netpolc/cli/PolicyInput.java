@@ -7,14 +7,19 @@ import dev.netpolc.ir.Policy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Reads and compiles the policy a command names (a file, or - for standard input), reporting on stderr. */
 final class PolicyInput {
 
     private PolicyInput() {}
 
-    /** The compiled policy, or null and the exit code to return. */
-    record Loaded(Policy policy, int exitCode) {}
+    /**
+     * The compiled policy, or null and the exit code to return; and the real path of every file
+     * read (the policy file when it has one, every include), to refuse an output over one of them.
+     */
+    record Loaded(Policy policy, int exitCode, List<Path> paths) {}
 
     /**
      * Compiles {@code argument}, prints its diagnostics to stderr and returns the policy; when the
@@ -26,14 +31,14 @@ final class PolicyInput {
             result = compile(argument, io);
         } catch (IOException e) {
             io.err().println("netpolc: cannot read '" + display(argument) + "'" + reason(e));
-            return new Loaded(null, ExitCode.IO_OR_INTERNAL);
+            return new Loaded(null, ExitCode.IO_OR_INTERNAL, List.of());
         }
         io.err().print(DiagnosticRenderer.render(result.diagnostics(), result.sources()));
         if (result.hasErrors()) {
             io.err().println("netpolc: " + DiagnosticRenderer.summary(result.diagnostics()) + "; nothing was written");
-            return new Loaded(null, ExitCode.POLICY_ERRORS);
+            return new Loaded(null, ExitCode.POLICY_ERRORS, result.paths());
         }
-        return new Loaded(result.policy(), ExitCode.OK);
+        return new Loaded(result.policy(), ExitCode.OK, result.paths());
     }
 
     /** How a policy argument is named in messages: the path, or {@code <stdin>} for "-". */

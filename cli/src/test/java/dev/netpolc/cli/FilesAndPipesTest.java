@@ -102,6 +102,104 @@ class FilesAndPipesTest {
         }
     }
 
+    // ---- -o onto what is not a regular file
+
+    @Test
+    void outputToADeviceIsWrittenInPlace() throws Exception {
+        write("p.net", GOOD);
+        Path dev = dir.resolve("null");
+        run("mknod", dev.toString(), "c", "1", "3");
+        Object inode = Files.getAttribute(dev, "unix:ino");
+        Run r = netpolc("compile", "-o", "null", "p.net");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(CHAR_DEVICE, type(dev), "the device must stay a device, not become a regular file");
+        assertEquals(inode, Files.getAttribute(dev, "unix:ino"), "the device must not be replaced");
+        assertEquals(List.of("", "null", "p.net"), files(), "no temporary file");
+    }
+
+    /** The real /dev/null: only ever opened for writing here, and checked afterwards. */
+    @Test
+    void outputToDevNullLeavesItACharacterDevice() throws Exception {
+        write("p.net", GOOD);
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(type(devNull) == CHAR_DEVICE, "/dev/null is not a character device here");
+        Object inode = Files.getAttribute(devNull, "unix:ino");
+        Run r = netpolc("compile", "-o", "/dev/null", "p.net");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("", r.out() + r.err());
+        assertEquals(CHAR_DEVICE, type(devNull));
+        assertEquals(inode, Files.getAttribute(devNull, "unix:ino"));
+    }
+
+    @Test
+    void outputToAFifoIsWrittenIntoIt() throws Exception {
+        write("p.net", GOOD);
+        Path fifo = mkfifo(dir.resolve("out.fifo"));
+        CompletableFuture<byte[]> got = drain(fifo);
+        Run r = netpolc("compile", "-o", "out.fifo", "p.net");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(FIFO, type(fifo), "the FIFO must stay a FIFO");
+        assertEquals(netpolc("compile", "p.net").out(), new String(got.get(), StandardCharsets.UTF_8),
+                "the reader of the FIFO gets the rules");
+        assertEquals(List.of("", "out.fifo", "p.net"), files(), "no temporary file");
+    }
+
+    @Test
+    void outputToADirectoryIsRefusedWithExitThree() throws IOException {
+        write("p.net", GOOD);
+        Files.createDirectory(dir.resolve("out"));
+        Run r = netpolc("compile", "-o", "out", "p.net");
+        assertEquals(3, r.exitCode());
+        assertEquals("", r.out());
+        assertEquals("netpolc: cannot write 'out': it is a directory; nothing was written\n", r.err());
+        assertEquals(List.of("", "out", "p.net"), files());
+    }
+
+    /** A link to a file that does not exist yet, in another directory: that file is created there, the link stays. */
+    @Test
+    void aDanglingLinkGetsItsTargetCreatedBesideIt() throws IOException {
+        write("p.net", GOOD);
+        Files.createDirectories(dir.resolve("etc/rules"));
+        Files.createDirectories(dir.resolve("links"));
+        Files.createSymbolicLink(dir.resolve("links/current"), Path.of("../etc/rules/v4"));
+        Run r = netpolc("compile", "-o", "links/current", "p.net");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.isSymbolicLink(dir.resolve("links/current")), "the link must stay a link");
+        assertEquals(netpolc("compile", "p.net").out(), Files.readString(dir.resolve("etc/rules/v4")));
+        assertEquals(List.of("", "etc", "etc/rules", "etc/rules/v4", "links", "links/current", "p.net"), files(),
+                "no temporary file");
+    }
+
+    // ---- -o onto the policy's own files
+
+    @Test
+    void theOutputCannotBeThePolicyWhateverItsSpelling() throws IOException {
+        Path p = write("p.net", GOOD);
+        Files.createDirectory(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("link.net"), Path.of("p.net"));
+        Files.createLink(dir.resolve("hard.net"), p);
+        for (String out : new String[] {"p.net", "./sub/../p.net", dir.resolve("p.net").toString(), "link.net", "hard.net"}) {
+            Run r = netpolc("compile", "-o", out, "p.net");
+            assertEquals(2, r.exitCode(), out + ": " + r.err());
+            assertTrue(r.err().startsWith("netpolc: compile: the output file '" + out + "' is the policy 'p.net' itself;"),
+                    r.err());
+            assertEquals(GOOD, Files.readString(p), "-o " + out + " must not overwrite the policy");
+        }
+        assertTrue(Files.isSymbolicLink(dir.resolve("link.net")));
+    }
+
+    @Test
+    void theOutputCannotBeAFileThePolicyIncludes() throws IOException {
+        Path lib = write("lib/nets.net", "network bridge {}\n");
+        write("main.net", "include \"lib/nets.net\"\ncontainer web { publish 8080 -> 80 }\n");
+        Run r = netpolc("compile", "-o", "lib/../lib/nets.net", "main.net");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("netpolc: compile: the output file 'lib/../lib/nets.net' is 'lib/nets.net',"
+                + " which the policy 'main.net' includes;"), r.err());
+        assertEquals("network bridge {}\n", Files.readString(lib));
+        assertEquals(List.of("", "lib", "lib/nets.net", "main.net"), files(), "no temporary file");
+    }
+
     // ---- reading: bounds, FIFOs, process substitution
 
     @Test
