@@ -26,7 +26,8 @@ import java.util.List;
  *       code 2), see {@link #refuseInputs}.
  * </ul>
  *
- * <p>A failure to write standard output is reported with exit code 3.
+ * <p>On standard output, a reader that goes away (a broken pipe) ends the command quietly with
+ * exit code 141; any other failure to write is reported with exit code 3.
  */
 final class Output {
 
@@ -146,6 +147,10 @@ final class Output {
         }
         out.flush();
         if (out.checkError()) {
+            if (Stdout.brokenPipe(out)) {
+                // the reader has all it wanted (| head): end quietly, as a filter ended by SIGPIPE
+                return ExitCode.BROKEN_PIPE;
+            }
             io.err().println("netpolc: cannot write to standard output");
             return ExitCode.IO_OR_INTERNAL;
         }

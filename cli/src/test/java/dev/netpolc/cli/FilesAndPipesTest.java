@@ -267,4 +267,63 @@ class FilesAndPipesTest {
         byte[] main = Files.readAllBytes(dir.resolve("elsewhere/p.net"));
         assertEquals(Run.netpolcIn(dir, main, "compile", "-").out(), out, "the same as the policy on standard input");
     }
+
+    // ---- a reader that closes the pipe early
+
+    /** netpolc | head -c1: the rest of the output has nowhere to go; netpolc ends quietly with 128 + SIGPIPE. */
+    @Test
+    void aBrokenPipeEndsQuietlyWith141() throws Exception {
+        StringBuilder policy = new StringBuilder("network bridge {}\n");
+        for (int i = 0; i < 1000; i++) {
+            policy.append("network n").append(i).append(" { subnet 10.").append(i / 256).append('.').append(i % 256)
+                    .append(".0/24 }\ncontainer c").append(i).append(" { attach n").append(i).append("; publish ")
+                    .append(10000 + i).append(" -> 80 }\n");
+        }
+        write("big.net", policy.toString());
+        // the output (about 750 kB) is far more than a pipe holds and head reads
+        assertTrue(netpolc("compile", "big.net").out().length() > 512 << 10);
+        Process p = shell(dir, "{ \"$JAVA\" -cp \"$CP\" dev.netpolc.cli.Main compile big.net 2>err.txt; echo $? >code.txt; }"
+                + " | head -c1 >/dev/null").redirectErrorStream(true).start();
+        String shellOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), shellOut);
+        assertEquals("", Files.readString(dir.resolve("err.txt")), "no message");
+        assertEquals("141\n", Files.readString(dir.resolve("code.txt")));
+    }
+
+    private static OutputStream failing(String why) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException(why);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException(why);
+            }
+        };
+    }
+
+    private int runWithStdout(OutputStream stdout, ByteArrayOutputStream err, String... args) throws IOException {
+        write("p.net", GOOD);
+        try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            return Main.run(args, new ByteArrayInputStream(new byte[0]), Stdout.over(stdout), e, dir);
+        }
+    }
+
+    @Test
+    void theWriterTellsABrokenPipeFromAFullDisk() throws IOException {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(141, runWithStdout(failing("Broken pipe"), err, "compile", "p.net"));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(141, runWithStdout(failing("Broken pipe"), err, "inspect", "p.net"), "any command");
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(3, runWithStdout(failing("No space left on device"), err, "compile", "p.net"));
+        assertEquals("netpolc: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream fine = new ByteArrayOutputStream();
+        assertEquals(0, runWithStdout(fine, err, "compile", "p.net"));
+        assertArrayEquals(netpolc("compile", "p.net").out().getBytes(StandardCharsets.UTF_8), fine.toByteArray());
+    }
 }
