@@ -27,7 +27,7 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] [--layout docker|owned] POLICY";
+        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] [--layout docker|owned] [--allow-empty] POLICY";
     }
 
     @Override
@@ -57,6 +57,8 @@ final class CompileCommand implements Command {
         o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("LAYOUT")
                 .desc("iptables targets: 'docker' (Docker's chains) or 'owned' (netpolc's chains only, one jump from"
                         + " each built-in chain); overrides the policy's 'layout' setting").get());
+        o.addOption(Option.builder().longOpt("allow-empty")
+                .desc("compile a policy that declares nothing (its firewall output flushes the tables)").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
@@ -90,6 +92,11 @@ final class CompileCommand implements Command {
         }
         output.refuseInputs(name(), argument, loaded.paths(), io);
         Policy policy = loaded.policy();
+        if (!line.hasOption("allow-empty") && PolicyInput.declaresNothing(policy)) {
+            io.err().println("netpolc: " + PolicyInput.display(argument) + " declares nothing; refusing to print a"
+                    + " ruleset that would flush the tables (--allow-empty compiles it anyway)");
+            return ExitCode.POLICY_ERRORS;
+        }
         String node = line.getOptionValue("node");
         if (node != null && policy.node(node).isEmpty()) {
             throw new UsageException("compile: " + unknownNode(node, policy));

@@ -47,6 +47,17 @@ final class PolicyInput {
     }
 
     /**
+     * Whether a policy declares nothing: no network, container, node or policy rule (settings,
+     * sets and comments alone are nothing). Its firewall output is the bare skeleton, which
+     * would flush the tables it is loaded into: {@code compile} and {@code apply} refuse it
+     * unless {@code --allow-empty} is given.
+     */
+    static boolean declaresNothing(Policy policy) {
+        return policy.networks().isEmpty() && policy.containers().isEmpty() && policy.nodes().isEmpty()
+                && policy.rules().isEmpty();
+    }
+
+    /**
      * Reads and compiles a policy file, or standard input for "-" (never more than the size
      * limit, and checked for UTF-8 like a file). A file that is not a regular file (a FIFO,
      * bash's {@code <(...)} as {@code /dev/fd/63}) is read like standard input: its includes are

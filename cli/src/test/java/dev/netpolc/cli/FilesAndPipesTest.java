@@ -326,4 +326,58 @@ class FilesAndPipesTest {
         assertEquals(0, runWithStdout(fine, err, "compile", "p.net"));
         assertArrayEquals(netpolc("compile", "p.net").out().getBytes(StandardCharsets.UTF_8), fine.toByteArray());
     }
+
+    // ---- a policy that declares nothing
+
+    @Test
+    void aPolicyThatDeclaresNothingIsRefused() throws IOException {
+        String refusal = " declares nothing; refusing to print a ruleset that would flush the tables"
+                + " (--allow-empty compiles it anyway)\n";
+        Run empty = Run.netpolcIn(dir, new byte[0], "compile", "-");
+        assertEquals(1, empty.exitCode());
+        assertEquals("", empty.out());
+        assertEquals("netpolc: <stdin>" + refusal, empty.err());
+        write("s.net", "# only settings\nsettings { userland-proxy off }\ndefine office = { 192.0.2.0/24 }\n");
+        for (String target : new String[] {"iptables", "nftables", "iplink"}) {
+            Run settings = netpolc("compile", "-t", target, "-o", "out.txt", "s.net");
+            assertEquals(1, settings.exitCode(), settings.err());
+            assertEquals("netpolc: s.net" + refusal, settings.err());
+            assertFalse(Files.exists(dir.resolve("out.txt")), "nothing is written");
+        }
+        Run allowed = netpolc("compile", "--allow-empty", "s.net");
+        assertEquals(0, allowed.exitCode(), allowed.err());
+        assertTrue(allowed.out().startsWith("*filter\n"), allowed.out());
+        write("one.net", "network bridge {}\n");
+        assertEquals(0, netpolc("compile", "one.net").exitCode());
+        write("inc.net", "include \"one.net\"\n");
+        assertEquals(0, netpolc("compile", "inc.net").exitCode(), "what an include declares counts");
+        write("rule.net", "deny any -> host port 22/tcp\n");
+        assertEquals(0, netpolc("compile", "rule.net").exitCode());
+    }
+
+    @Test
+    void applyRefusesAPolicyThatDeclaresNothing() throws IOException {
+        write("s.net", "settings { userland-proxy off }\n");
+        Run r = netpolc("apply", "--dry-run", "--state-dir", dir.resolve("state").toString(), "s.net");
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals("", r.out());
+        assertEquals("netpolc: s.net declares nothing; refusing to apply a ruleset that would flush netpolc's tables"
+                + " (--allow-empty applies it anyway)\n", r.err());
+        assertFalse(Files.exists(dir.resolve("state")));
+    }
+
+    @Test
+    void helpNamesAllowEmpty() {
+        assertTrue(Run.netpolc("compile", "--help").out().contains("--allow-empty"));
+        assertTrue(Run.netpolc("apply", "--help").out().contains("--allow-empty"));
+        assertFalse(Run.netpolc("status", "--help").out().contains("--allow-empty"));
+    }
+
+    @Test
+    void noPolicyOfTheRepositoryDeclaresNothing() {
+        for (Path p : Repo.validPolicies()) {
+            Run r = Run.netpolc("compile", Repo.display(p));
+            assertFalse(r.err().contains("declares nothing"), Repo.display(p) + ": " + r.err());
+        }
+    }
 }
