@@ -55,8 +55,9 @@ final class ApplyCommand implements Command {
                         + "address family (one nft -f), reads them back and compares, then builds the links; any failure\n"
                         + "restores the snapshot. Rules, chains, tables and links netpolc did not create are left as\n"
                         + "they are. The plan is printed first (on standard output with --dry-run, which changes\n"
-                        + "nothing; on standard error otherwise). Exit codes: 0 applied, 1 policy errors, 2 usage,\n"
-                        + "3 failed (the firewall was restored). See docs/apply.md.\n";
+                        + "nothing; on standard error otherwise). Exit codes: 0 applied, 1 policy errors (or a policy\n"
+                        + "that declares nothing, without --allow-empty), 2 usage, 3 failed (the firewall was\n"
+                        + "restored). See docs/apply.md.\n";
     }
 
     @Override

@@ -32,11 +32,13 @@ final class CompileCommand implements Command {
 
     @Override
     public String details() {
-        return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
-                + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
-                + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
-                + "describes several hosts: every target builds one of them, named with --node (its\n"
-                + "containers and their published ports; every network).\n\ntargets:\n"
+        return "POLICY is a .net file, or - for standard input; a pipe or FIFO (bash's <(...)) is read like\n"
+                + "standard input, with includes relative to the current directory. Rules go to standard\n"
+                + "output (or FILE), diagnostics to standard error, so 'netpolc compile p.net | iptables-restore'\n"
+                + "is safe: when the policy has errors, or declares nothing (without --allow-empty), nothing is\n"
+                + "written and the exit code is 1. A policy with nodes describes several hosts: every target\n"
+                + "builds one of them, named with --node (its containers and their published ports; every\n"
+                + "network).\n\ntargets:\n"
                 + Backends.all().stream().map(b -> String.format("  %-16s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
