@@ -108,7 +108,9 @@ class FilesAndPipesTest {
     void outputToADeviceIsWrittenInPlace() throws Exception {
         write("p.net", GOOD);
         Path dev = dir.resolve("null");
-        run("mknod", dev.toString(), "c", "1", "3");
+        Process mknod = new ProcessBuilder("mknod", dev.toString(), "c", "1", "3").redirectErrorStream(true).start();
+        mknod.getInputStream().readAllBytes();
+        assumeTrue(mknod.waitFor() == 0, "mknod needs root (CAP_MKNOD)");
         Object inode = Files.getAttribute(dev, "unix:ino");
         Run r = netpolc("compile", "-o", "null", "p.net");
         assertEquals(0, r.exitCode(), r.err());
