@@ -6,6 +6,7 @@ import dev.netpolc.compiler.diag.DiagnosticRenderer;
 import dev.netpolc.ir.Policy;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +85,10 @@ final class PolicyInput {
         }
         if (e instanceof AccessDeniedException) {
             return ": permission denied";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            // the reason alone: the message would repeat the path, which the caller names already
+            return ": " + ((FileSystemException) e).getReason();
         }
         String m = e.getMessage();
         return m == null ? "" : ": " + m;

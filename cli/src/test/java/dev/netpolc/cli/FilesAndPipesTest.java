@@ -65,6 +65,7 @@ class FilesAndPipesTest {
 
     private static final int FIFO = 0010000;
     private static final int CHAR_DEVICE = 0020000;
+    private static final int SOCKET = 0140000;
 
     /** Reads everything a FIFO receives, in a thread of its own (opening a FIFO waits for the other end). */
     private static CompletableFuture<byte[]> drain(Path fifo) {
@@ -144,6 +145,20 @@ class FilesAndPipesTest {
         assertEquals(netpolc("compile", "p.net").out(), new String(got.get(), StandardCharsets.UTF_8),
                 "the reader of the FIFO gets the rules");
         assertEquals(List.of("", "out.fifo", "p.net"), files(), "no temporary file");
+    }
+
+    /** A socket file is not replaced either: it cannot be opened, which is exit code 3 and one line. */
+    @Test
+    void outputToASocketLeavesItASocket() throws IOException {
+        write("p.net", GOOD);
+        Path sock = dir.resolve("sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            Run r = netpolc("compile", "-o", "sock", "p.net");
+            assertEquals(3, r.exitCode(), r.err());
+            assertEquals("netpolc: cannot write 'sock': No such device or address\n", r.err());
+            assertEquals(SOCKET, type(sock), "the socket must stay a socket");
+        }
     }
 
     @Test
