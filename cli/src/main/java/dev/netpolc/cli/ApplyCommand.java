@@ -42,7 +42,8 @@ final class ApplyCommand implements Command {
     public String synopsis() {
         return status ? "status [--netns NAME] [--node NODE] [--backend iptables|nftables] [--firewall-only] POLICY"
                 : "apply [--backend iptables|nftables] [--layout docker|owned] [--netns NAME] [--node NODE] [--dry-run]"
-                        + " [--firewall-only] [--confirm SECONDS] POLICY | apply --down [POLICY] | apply --confirmed";
+                        + " [--firewall-only] [--confirm SECONDS] [--allow-empty] POLICY | apply --down [POLICY]"
+                        + " | apply --confirmed";
     }
 
     @Override
@@ -54,8 +55,9 @@ final class ApplyCommand implements Command {
                         + "address family (one nft -f), reads them back and compares, then builds the links; any failure\n"
                         + "restores the snapshot. Rules, chains, tables and links netpolc did not create are left as\n"
                         + "they are. The plan is printed first (on standard output with --dry-run, which changes\n"
-                        + "nothing; on standard error otherwise). Exit codes: 0 applied, 1 policy errors, 2 usage,\n"
-                        + "3 failed (the firewall was restored). See docs/apply.md.\n";
+                        + "nothing; on standard error otherwise). Exit codes: 0 applied, 1 policy errors (or a policy\n"
+                        + "that declares nothing, without --allow-empty), 2 usage, 3 failed (the firewall was\n"
+                        + "restored). See docs/apply.md.\n";
     }
 
     @Override
@@ -81,6 +83,8 @@ final class ApplyCommand implements Command {
                     .desc("roll back unless 'apply --confirmed' (or 'yes' on standard input) comes in time").get());
             o.addOption(Option.builder("C").longOpt("confirmed").desc("confirm a waiting 'apply --confirm'").get());
             o.addOption(Option.builder("d").longOpt("down").desc("remove everything netpolc applied").get());
+            o.addOption(Option.builder().longOpt("allow-empty")
+                    .desc("apply a policy that declares nothing (it removes every rule netpolc applied)").get());
         }
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
@@ -149,6 +153,11 @@ final class ApplyCommand implements Command {
                 return loaded.exitCode();
             }
             policy = loaded.policy();
+            if (!status && !down && !line.hasOption("allow-empty") && PolicyInput.declaresNothing(policy)) {
+                io.err().println("netpolc: " + PolicyInput.display(argument) + " declares nothing; refusing to apply a"
+                        + " ruleset that would flush netpolc's tables (--allow-empty applies it anyway)");
+                return ExitCode.POLICY_ERRORS;
+            }
         }
         String node = line.getOptionValue("node");
         if (node != null && (policy == null || policy.node(node).isEmpty())) {

@@ -15,7 +15,9 @@ import java.util.Set;
  * go to a temporary file in the same directory, are flushed to disk, and the temporary file is
  * renamed over the target. On any failure the temporary file is removed and the target is left.
  * A replaced file keeps its permissions, a new one gets rw-r--r--, and a symbolic link is written
- * through (the file it points to is replaced, the link stays).
+ * through: the file it points to (through any chain of links, created when it does not exist yet)
+ * is replaced, with the temporary file in that file's directory, and the link stays. The
+ * temporary file's name is made by {@link Files#createTempFile}, never predictable.
  */
 final class AtomicFile {
 
@@ -24,10 +26,7 @@ final class AtomicFile {
     private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     static void write(Path target, byte[] bytes) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        if (Files.isSymbolicLink(absolute)) {
-            absolute = absolute.toRealPath();
-        }
+        Path absolute = throughLinks(target.toAbsolutePath());
         Path dir = absolute.getParent();
         if (Files.isDirectory(absolute)) {
             throw new IOException("it is a directory");
@@ -53,5 +52,18 @@ final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The file a chain of symbolic links ends at (which need not exist), or {@code path} itself. */
+    private static Path throughLinks(Path path) throws IOException {
+        Path p = path;
+        for (int links = 0; Files.isSymbolicLink(p); links++) {
+            if (links == 40) {
+                throw new IOException("too many levels of symbolic links");
+            }
+            // relative to the link's directory; an absolute target replaces the path
+            p = p.resolveSibling(Files.readSymbolicLink(p));
+        }
+        return p;
     }
 }

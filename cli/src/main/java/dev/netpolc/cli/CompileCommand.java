@@ -7,8 +7,6 @@ import dev.netpolc.compiler.diag.Suggest;
 import dev.netpolc.ir.Layout;
 import dev.netpolc.ir.Node;
 import dev.netpolc.ir.Policy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.Option;
@@ -29,16 +27,18 @@ final class CompileCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] [--layout docker|owned] POLICY";
+        return "compile [-t TARGET] [-n NODE] [-o FILE] [--annotate] [--layout docker|owned] [--allow-empty] POLICY";
     }
 
     @Override
     public String details() {
-        return "POLICY is a .net file, or - for standard input. Rules go to standard output (or FILE),\n"
-                + "diagnostics to standard error, so 'netpolc compile p.net | iptables-restore' is safe:\n"
-                + "when the policy has errors nothing is written and the exit code is 1. A policy with nodes\n"
-                + "describes several hosts: every target builds one of them, named with --node (its\n"
-                + "containers and their published ports; every network).\n\ntargets:\n"
+        return "POLICY is a .net file, or - for standard input; a pipe or FIFO (bash's <(...)) is read like\n"
+                + "standard input, with includes relative to the current directory. Rules go to standard\n"
+                + "output (or FILE), diagnostics to standard error, so 'netpolc compile p.net | iptables-restore'\n"
+                + "is safe: when the policy has errors, or declares nothing (without --allow-empty), nothing is\n"
+                + "written and the exit code is 1. A policy with nodes describes several hosts: every target\n"
+                + "builds one of them, named with --node (its containers and their published ports; every\n"
+                + "network).\n\ntargets:\n"
                 + Backends.all().stream().map(b -> String.format("  %-16s %s", b.name(), b.description()))
                         .collect(Collectors.joining("\n"))
                 + "\n";
@@ -52,12 +52,15 @@ final class CompileCommand implements Command {
         o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
                 .desc("the host to build, required in a policy with nodes").get());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                .desc("write to FILE (replaced atomically, untouched on error) instead of standard output").get());
+                .desc("write to FILE (replaced atomically, untouched on error; a device or FIFO is written in place)"
+                        + " instead of standard output").get());
         o.addOption(Option.builder("a").longOpt("annotate")
                 .desc("comment every rule (nftables: every set element) with the policy line it came from").get());
         o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("LAYOUT")
                 .desc("iptables targets: 'docker' (Docker's chains) or 'owned' (netpolc's chains only, one jump from"
                         + " each built-in chain); overrides the policy's 'layout' setting").get());
+        o.addOption(Option.builder().longOpt("allow-empty")
+                .desc("compile a policy that declares nothing (its firewall output flushes the tables)").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }
@@ -83,11 +86,19 @@ final class CompileCommand implements Command {
             }
         }
         String argument = line.getArgList().get(0);
+        Output output = Output.of(line.getOptionValue("output"), io);
+        output.refuseInputs(name(), argument, List.of(), io);
         PolicyInput.Loaded loaded = PolicyInput.load(argument, io);
         if (loaded.policy() == null) {
             return loaded.exitCode();
         }
+        output.refuseInputs(name(), argument, loaded.paths(), io);
         Policy policy = loaded.policy();
+        if (!line.hasOption("allow-empty") && PolicyInput.declaresNothing(policy)) {
+            io.err().println("netpolc: " + PolicyInput.display(argument) + " declares nothing; refusing to print a"
+                    + " ruleset that would flush the tables (--allow-empty compiles it anyway)");
+            return ExitCode.POLICY_ERRORS;
+        }
         String node = line.getOptionValue("node");
         if (node != null && policy.node(node).isEmpty()) {
             throw new UsageException("compile: " + unknownNode(node, policy));
@@ -102,34 +113,7 @@ final class CompileCommand implements Command {
             return ExitCode.USAGE;
         }
         String text = backend.render(policy, new RenderOptions(line.hasOption("annotate"), node, layout));
-        String outputPath = line.getOptionValue("output");
-        if (outputPath == null || outputPath.equals("-")) {
-            // In pieces: a script for 100,000 containers is 70 MB, and encoding it whole meant a
-            // second copy of that size (0.2 s with the page faults of fresh memory).
-            for (int start = 0; start < text.length(); ) {
-                int end = Math.min(text.length(), start + (1 << 16));
-                if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                    end--;
-                }
-                byte[] piece = text.substring(start, end).getBytes(StandardCharsets.UTF_8);
-                io.out().write(piece, 0, piece.length);
-                start = end;
-            }
-            io.out().flush();
-            if (io.out().checkError()) {
-                io.err().println("netpolc: cannot write to standard output");
-                return ExitCode.IO_OR_INTERNAL;
-            }
-            return ExitCode.OK;
-        }
-        try {
-            AtomicFile.write(io.cwd().resolve(outputPath), text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            io.err().println("netpolc: cannot write '" + outputPath + "'" + PolicyInput.reason(e)
-                    + "; the file was left as it was");
-            return ExitCode.IO_OR_INTERNAL;
-        }
-        return ExitCode.OK;
+        return output.write(text, io);
     }
 
     /** Why --node is wrong: the policy has no nodes, or none of that name (with the closest). */

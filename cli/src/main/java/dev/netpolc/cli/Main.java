@@ -25,7 +25,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream out = Stdout.process();
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(args, System.in, out, err, Path.of("").toAbsolutePath());
         out.flush();
@@ -42,8 +42,18 @@ public final class Main {
         Runtime.getRuntime().halt(code);
     }
 
-    /** Runs netpolc with the given arguments and streams; returns the exit code. */
+    /**
+     * Runs netpolc with the given arguments and streams; returns the exit code. When {@code out}
+     * is a {@link Stdout} whose reader went away (a broken pipe), the command ends with
+     * {@link ExitCode#BROKEN_PIPE} whatever it would have returned, as a filter ended by SIGPIPE.
+     */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
+        int code = runCommand(args, in, out, err, cwd);
+        out.flush();
+        return Stdout.brokenPipe(out) ? ExitCode.BROKEN_PIPE : code;
+    }
+
+    private static int runCommand(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
         Io io = new Io(in, out, err, cwd);
         try {
             return dispatch(args, io);
@@ -211,7 +221,8 @@ public final class Main {
         for (Command c : COMMANDS) {
             b.append(String.format("  %-10s %s%n", c.name(), c.summary()));
         }
-        b.append("\nexit codes: 0 ok, 1 the policy has errors, 2 usage, 3 I/O or internal error\n");
+        b.append("\nexit codes: 0 ok, 1 the policy has errors, 2 usage, 3 I/O or internal error,\n"
+                + "            141 standard output was closed by its reader (a broken pipe)\n");
         b.append("Run 'netpolc help COMMAND' for a command's options.\n");
         return b.toString().replace("\r\n", "\n");
     }

@@ -21,25 +21,51 @@ public final class PolicyCompiler {
     private PolicyCompiler() {}
 
     /**
-     * Compiles the file at {@code path}, shown in diagnostics as {@code displayName}.
+     * Compiles the file at {@code path}, shown in diagnostics as {@code displayName}; a file that
+     * is not a regular file is read as a stream, with includes relative to the current directory
+     * (see {@link #compileFile(Path, String, Path)}).
      *
      * @throws IOException when the main file cannot be read (a missing include is a diagnostic)
      */
     public static CompileResult compileFile(Path path, String displayName) throws IOException {
+        return compileFile(path, displayName, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * Compiles the file at {@code path}, shown in diagnostics as {@code displayName}. The file is
+     * read with a bound, whatever it is: a regular file, a FIFO, a pipe named {@code /dev/fd/N}
+     * (bash's {@code <(...)}), a device or a {@code /proc} file. A regular file's includes are
+     * relative to its own directory; anything else is a stream without a directory, read like
+     * standard input: its includes are relative to {@code workingDir}.
+     *
+     * @throws IOException when the main file cannot be read, is too large or is not UTF-8 (a
+     *     missing include is a diagnostic)
+     */
+    public static CompileResult compileFile(Path path, String displayName, Path workingDir) throws IOException {
         if (Files.isDirectory(path)) {
             throw new IOException("it is a directory");
         }
-        if (Files.size(path) > PolicyLoader.MAX_FILE_BYTES) {
-            throw new IOException("it is " + Files.size(path) + " bytes; policy files are limited to "
+        boolean regular = Files.isRegularFile(path);
+        byte[] bytes = PolicyLoader.readBounded(path);
+        if (bytes.length > PolicyLoader.MAX_FILE_BYTES) {
+            throw new IOException("it is " + PolicyLoader.sizeOverLimit(path) + "; policy files are limited to "
                     + PolicyLoader.MAX_FILE_BYTES + " bytes (split it with include)");
         }
-        byte[] bytes = Files.readAllBytes(path);
         String bad = PolicyLoader.utf8Problem(bytes);
         if (bad != null) {
             throw new IOException(bad);
         }
-        Path real = path.toRealPath();
-        return compile(displayName, bytes, real, real.getParent());
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            // a pipe: /dev/fd/63 is a link to "pipe:[1234]", which names no file
+            real = null;
+        }
+        if (regular && real != null) {
+            return compile(displayName, bytes, real, real.getParent(), false);
+        }
+        return compile(displayName, bytes, real, workingDir, true);
     }
 
     /** The most bytes of a policy that are read: one more than {@link PolicyLoader#MAX_FILE_BYTES}. */
@@ -64,24 +90,25 @@ public final class PolicyCompiler {
                     Note.help("split the policy with include; each file has the limit"));
             return new CompileResult(null, diags.sorted(), java.util.Map.of(), java.util.List.of());
         }
-        return compile(displayName, bytes, null, baseDir);
+        return compile(displayName, bytes, null, baseDir, true);
     }
 
     /** Compiles a policy given as a string, for tests and tools. */
     public static CompileResult compileString(String displayName, String text, Path baseDir) {
-        return compile(displayName, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, baseDir);
+        return compile(displayName, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, baseDir, false);
     }
 
-    private static CompileResult compile(String displayName, byte[] bytes, Path real, Path baseDir) {
+    private static CompileResult compile(String displayName, byte[] bytes, Path real, Path baseDir, boolean stream) {
         Diagnostics diags = new Diagnostics();
         PolicyLoader loader = new PolicyLoader(diags);
         String text = loader.decode(bytes, displayName);
         Policy policy = null;
         if (text != null) {
-            loader.loadMain(displayName, text, real, baseDir);
+            loader.loadMain(displayName, text, real, baseDir, stream);
             policy = new Resolver(diags).resolve(new ArrayList<>(loader.sources().keySet()), loader.blocks(), loader.defines(),
                     loader.rules());
         }
-        return new CompileResult(diags.hasErrors() ? null : policy, diags.sorted(), loader.sources(), loader.includes());
+        return new CompileResult(diags.hasErrors() ? null : policy, diags.sorted(), loader.sources(), loader.includes(),
+                loader.paths());
     }
 }

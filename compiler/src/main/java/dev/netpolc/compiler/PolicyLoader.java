@@ -14,6 +14,7 @@ import dev.netpolc.ir.Diagnostic.Note;
 import dev.netpolc.ir.DiagnosticCode;
 import dev.netpolc.ir.SourceSpan;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -24,7 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +55,17 @@ final class PolicyLoader {
     private final List<Block> blocks = new ArrayList<>();
     private final List<RuleDecl> rules = new ArrayList<>();
     private final List<Define> defines = new ArrayList<>();
-    private final Set<Path> loaded = new HashSet<>();
+    private final Set<Path> loaded = new LinkedHashSet<>();
     private final Deque<Path> stack = new ArrayDeque<>();
     private final Map<Path, String> displayNames = new java.util.HashMap<>();
-    /** Includes must resolve inside this directory: the main file's, or the working directory for stdin. */
+    /** Includes must resolve inside this directory: the main file's, or the working directory for a stream. */
     private Path root;
+    /**
+     * Whether the main policy is a stream (standard input, a pipe such as {@code /dev/fd/63}, a
+     * FIFO or a device) rather than a regular file: it has no directory of its own, so its
+     * includes resolve against the working directory, as standard input's always did.
+     */
+    private boolean mainIsStream;
     private final List<CompileResult.IncludeSite> includes = new ArrayList<>();
 
     PolicyLoader(Diagnostics diags) {
@@ -84,13 +91,23 @@ final class PolicyLoader {
         return defines;
     }
 
+    /** The real path of every file read: the main file (unless it has none) and every include. */
+    List<Path> paths() {
+        return new ArrayList<>(loaded);
+    }
+
     /** Every include that was followed, in the order they were read. */
     List<CompileResult.IncludeSite> includes() {
         return includes;
     }
 
-    /** Loads the main file's text; includes are resolved against {@code baseDir}. */
-    void loadMain(String displayName, String text, Path realPath, Path baseDir) {
+    /**
+     * Loads the main file's text; includes are resolved against {@code baseDir}. {@code stream}
+     * says that the main policy is not a regular file (standard input, a pipe, a FIFO), so that
+     * {@code baseDir} is the working directory and diagnostics say so.
+     */
+    void loadMain(String displayName, String text, Path realPath, Path baseDir, boolean stream) {
+        mainIsStream = stream;
         try {
             root = baseDir.toRealPath();
         } catch (IOException e) {
@@ -134,6 +151,7 @@ final class PolicyLoader {
     }
 
     private void include(Include inc, String fromName, Path baseDir, int depth) {
+        boolean fromStream = mainIsStream && depth == 0;
         String target = inc.path().text();
         SourceSpan span = inc.path().span();
         if (target.isEmpty() || target.indexOf('\0') >= 0) {
@@ -165,7 +183,7 @@ final class PolicyLoader {
             if (!real.startsWith(root)) {
                 diags.report(DiagnosticCode.INCLUDE_OUTSIDE_ROOT, span, "'" + target
                         + "' is outside the directory of the main policy, so it is not read",
-                        Note.note("includes are confined to " + (fromName.equals("<stdin>") ? "the working directory"
+                        Note.note("includes are confined to " + (mainIsStream ? "the working directory"
                                 : "the main policy's directory and its subdirectories")
                                 + ", so a policy cannot make netpolc read (and quote) other files"),
                         Note.help("move the file next to the policy, or compile from a directory that contains both"));
@@ -180,20 +198,20 @@ final class PolicyLoader {
                 includes.add(new CompileResult.IncludeSite(span, displayNames.getOrDefault(real, target), true));
                 return;
             }
-            if (Files.size(real) > MAX_FILE_BYTES) {
-                diags.report(DiagnosticCode.FILE_TOO_LARGE, span, "'" + target + "' is " + Files.size(real)
-                        + " bytes; policy files are limited to " + MAX_FILE_BYTES + " bytes",
+            bytes = readBounded(real);
+            if (bytes.length > MAX_FILE_BYTES) {
+                diags.report(DiagnosticCode.FILE_TOO_LARGE, span, "'" + target + "' is " + sizeOverLimit(real)
+                        + "; policy files are limited to " + MAX_FILE_BYTES + " bytes",
                         Note.help("split it into smaller files"));
                 return;
             }
-            bytes = Files.readAllBytes(real);
         } catch (IOException | SecurityException e) {
             diags.report(DiagnosticCode.INCLUDE_NOT_FOUND, span, "cannot read included file '" + target + "'"
                     + reason(e), Note.note("included files are looked up relative to the including file, "
-                            + (fromName.equals("<stdin>") ? "here the current directory" : "'" + fromName + "'")));
+                            + (fromStream ? "here the current directory" : "'" + fromName + "'")));
             return;
         }
-        String displayName = display(fromName, target);
+        String displayName = display(fromName, target, fromStream);
         displayNames.put(real, displayName);
         includes.add(new CompileResult.IncludeSite(span, displayName, false));
         String text = decode(bytes, displayName);
@@ -222,9 +240,41 @@ final class PolicyLoader {
         return e.getMessage() == null ? "" : ": " + e.getMessage();
     }
 
-    /** The include's name as a user would type it: relative to where the including file was named. */
-    private static String display(String fromName, String target) {
-        if (target.startsWith("/") || fromName.startsWith("<")) {
+    /**
+     * Reads the file at {@code path}, whatever kind of file it is (regular, FIFO, pipe, device,
+     * {@code /proc}), but never more than {@link #MAX_FILE_BYTES} + 1 bytes: a result longer than
+     * the limit means the file is over it. The size the file system reports is not trusted, as it
+     * is 0 for a FIFO, {@code /dev/zero} or a {@code /proc} file, which can be endless.
+     */
+    static byte[] readBounded(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes((int) MAX_FILE_BYTES + 1);
+        }
+    }
+
+    /**
+     * The size of a file that was read past the limit, for a message: "17825792 bytes" when the
+     * file system knows it, else "more than 16777216 bytes" (a FIFO, a device, a /proc file).
+     */
+    static String sizeOverLimit(Path path) {
+        try {
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                return size + " bytes";
+            }
+        } catch (IOException | SecurityException e) {
+            // not known: say what was read
+        }
+        return "more than " + MAX_FILE_BYTES + " bytes";
+    }
+
+    /**
+     * The include's name as a user would type it: relative to where the including file was named,
+     * or as written when it is included by a stream (whose includes are relative to the working
+     * directory, where the user is).
+     */
+    private static String display(String fromName, String target, boolean fromStream) {
+        if (target.startsWith("/") || fromName.startsWith("<") || fromStream) {
             return target;
         }
         Path parent = Path.of(fromName).getParent();
