@@ -64,7 +64,7 @@ final class ApplyCommand implements Command {
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder("b").longOpt("backend").hasArg().argName("FIREWALL")
-                .desc("iptables (default) or nftables").get());
+                .desc("iptables or nftables (default: the one the last apply to this namespace recorded, else iptables)").get());
         o.addOption(Option.builder("N").longOpt("netns").hasArg().argName("NAME")
                 .desc("work in network namespace NAME (/run/netns/NAME) instead of this host's").get());
         o.addOption(Option.builder("P").longOpt("netns-prefix").hasArg().argName("PREFIX")
@@ -165,7 +165,7 @@ final class ApplyCommand implements Command {
                     : CompileCommand.unknownNode(node, policy)));
         }
         Apply.Options options = new Apply.Options(argument == null ? null : PolicyInput.display(argument), policy,
-                firewall == null && !status ? Apply.Firewall.IPTABLES : firewall, layout, netns,
+                firewall, layout, netns,
                 line.hasOption("dry-run"), confirm, state, line.hasOption("firewall-only"),
                 line.getOptionValue("netns-prefix"), node);
         if (status) {

@@ -188,6 +188,107 @@ class ApplyKernelTest {
         return links.stream().map(l -> l.replaceFirst("@[0-9a-f]{16}$", "")).toList();
     }
 
+    /**
+     * iptables, then nftables, then apply without --backend (which stays on nftables), then
+     * iptables again, then --down: after each step the firewall is what a namespace that saw only
+     * that step's backend holds, and after --down what it was before the first apply.
+     */
+    @Test
+    void backendSwitchesLeaveWhatTheNewBackendAloneGives() {
+        try (Kernel.Netns ns = new Kernel.Netns(); Kernel.Netns onlyNft = new Kernel.Netns();
+                Kernel.Netns onlyIpt = new Kernel.Netns()) {
+            String before = firewall(ns);
+            assertOk(apply(ns, "--backend", "iptables", A));
+            Run toNft = apply(ns, "--backend", "nftables", A);
+            assertOk(toNft);
+            assertTrue(toNft.err().contains("~ switch backend: iptables -> nftables"), toNft.err());
+            assertTrue(toNft.err().contains("policy of FORWARD DROP -> ACCEPT"), toNft.err());
+            assertOk(apply(onlyNft, "--backend", "nftables", A));
+            Snapshot x = snapshot(ns);
+            Snapshot y = snapshot(onlyNft);
+            assertEquals(y.v4(), x.v4(), "iptables after the switch to nftables");
+            assertEquals(y.v6(), x.v6());
+            assertEquals(y.nft(), x.nft());
+
+            Run plain = apply(ns, A);
+            assertOk(plain);
+            assertTrue(plain.err().contains(": no changes"), "the recorded backend is the default: " + plain.err());
+            Run st = status(ns, A);
+            assertEquals(0, st.exitCode(), st.out() + st.err());
+
+            Run toIpt = apply(ns, "--backend", "iptables", A);
+            assertOk(toIpt);
+            assertTrue(toIpt.err().contains("~ switch backend: nftables -> iptables"), toIpt.err());
+            assertOk(apply(onlyIpt, "--backend", "iptables", A));
+            x = snapshot(ns);
+            y = snapshot(onlyIpt);
+            assertEquals(y.v4(), x.v4(), "iptables after the switch back");
+            assertEquals(y.v6(), x.v6());
+            assertEquals(y.nft(), x.nft());
+
+            assertOk(apply(ns, "--down"));
+            assertEquals(before, firewall(ns));
+        }
+    }
+
+    /**
+     * Objects named like netpolc's are not netpolc's: a foreign chain that starts with the chain
+     * prefix and the rule that jumps to it stay through apply and --down; an nft table of the
+     * policy's name that no apply of this state directory made is neither replaced nor deleted.
+     */
+    @Test
+    void objectsNamedLikeNetpolcsAreNotTakenByName() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertTrue(ns.exec("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+                    + ":DOCKER-MYAPP - [0:0]\n-A FORWARD -j DOCKER-MYAPP\n-A DOCKER-MYAPP -s 10.9.0.0/16 -j ACCEPT\n"
+                    + "COMMIT\n", "iptables-restore").ok());
+            String table = "table inet netpol {\n chain c {\n  type filter hook forward priority 10; policy accept;\n"
+                    + "  ip saddr 10.96.0.0/16 counter accept\n }\n}\n";
+            assertTrue(ns.exec(table, "nft", "-f", "-").ok());
+            String listing = ns.exec(null, "nft", "list", "table", "inet", "netpol").out();
+
+            Run nft = apply(ns, "--firewall-only", "--backend", "nftables", B);
+            assertEquals(3, nft.exitCode(), nft.out() + nft.err());
+            assertTrue(nft.err().contains("the nftables table inet netpol exists, and no apply of this state directory"
+                    + " made it"), nft.err());
+            assertEquals(listing, ns.exec(null, "nft", "list", "table", "inet", "netpol").out());
+
+            assertOk(apply(ns, "--firewall-only", "--backend", "iptables", A));
+            assertEquals(listing, ns.exec(null, "nft", "list", "table", "inet", "netpol").out(),
+                    "an iptables apply leaves the foreign table of the policy's name");
+            String saved = ns.exec(null, "iptables-save").out();
+            assertTrue(saved.contains("-A DOCKER-MYAPP -s 10.9.0.0/16 -j ACCEPT")
+                    && saved.contains("-A FORWARD -j DOCKER-MYAPP"), saved);
+            assertOk(apply(ns, "--down"));
+            saved = ns.exec(null, "iptables-save").out();
+            assertTrue(saved.contains(":DOCKER-MYAPP") && saved.contains("-A DOCKER-MYAPP -s 10.9.0.0/16 -j ACCEPT")
+                    && saved.contains("-A FORWARD -j DOCKER-MYAPP"), "--down leaves the foreign chain: " + saved);
+            assertFalse(saved.contains(":DOCKER-USER"), saved);
+            assertEquals(listing, ns.exec(null, "nft", "list", "table", "inet", "netpol").out());
+        }
+    }
+
+    /** The policy is its content: status and apply agree whatever path or symlink names it. */
+    @Test
+    void statusAndApplyAgreeWhateverPathNamesThePolicy() throws IOException {
+        Path dir = Files.createTempDirectory("netpolc-apply-link");
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertOk(apply(ns, B));
+            Path abs = Repo.root().resolve(B).toAbsolutePath();
+            Path link = Files.createSymbolicLink(dir.resolve("policy.net"), abs);
+            for (String spelled : List.of(abs.toString(), "./" + B, link.toString())) {
+                Run st = status(ns, spelled);
+                assertEquals(0, st.exitCode(), spelled + ": " + st.out() + st.err());
+                Run again = apply(ns, spelled);
+                assertOk(again);
+                assertTrue(again.err().contains(": no changes"), spelled + ": " + again.err());
+            }
+        } finally {
+            Files.deleteIfExists(dir.resolve("policy.net"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** Another tool's rules, chain, nft table and bridge, made before netpolc applies anything. */
     private static void foreignState(Kernel.Netns ns) {
         String v4 = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:FOREIGN - [0:0]\n"

@@ -60,7 +60,14 @@ public final class Apply {
      * {@code layout} null keeps the policy's; {@code confirmSeconds} null applies for good.
      */
     public record Options(String policyName, Policy policy, Firewall firewall, Layout layout, String netns, boolean dryRun,
-            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix, String node) {}
+            Integer confirmSeconds, Path stateDir, boolean firewallOnly, String netnsPrefix, String node) {
+
+        /** The same options with {@code firewall} as the backend. */
+        Options withFirewall(Firewall f) {
+            return new Options(policyName, policy, f, layout, netns, dryRun, confirmSeconds, stateDir, firewallOnly,
+                    netnsPrefix, node);
+        }
+    }
 
     /** Whether an apply of this process registered a shutdown hook (the rollback of --confirm). */
     private static volatile boolean shutdownHook;
@@ -87,7 +94,7 @@ public final class Apply {
     public static final List<String> STEPS = List.of("journal", "iptables", "ip6tables", "nftables", "links-removed",
             "links", "record");
 
-    private final Options o;
+    private Options o;
     private final PrintStream err;
     private final Host host;
     private final StateStore store;
@@ -97,6 +104,18 @@ public final class Apply {
      * (then nothing marked is this apply's).
      */
     private String owner;
+
+    /**
+     * The backend apply writes when the command line names none: the one recorded by the last
+     * apply to this namespace, else iptables. Switching needs --backend, and the plan says so.
+     */
+    private void defaultBackend() throws ApplyException {
+        if (o.firewall() == null) {
+            Properties record = store.record();
+            o = o.withFirewall(record != null && "nftables".equals(record.getProperty("backend"))
+                    ? Firewall.NFTABLES : Firewall.IPTABLES);
+        }
+    }
 
     private Apply(Options o, PrintStream err) throws ApplyException {
         this.o = o;
@@ -130,9 +149,19 @@ public final class Apply {
         String nft = xt ? "" : new NftablesBackend().render(policy, ro);
         String links = firewallOnly ? "" : new IplinkBackend(IplinkBackend.Script.BATCH).render(policy, ro);
         HostPlan plan = firewallOnly ? null : HostPlan.of(policy, node, s -> s);
-        String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft + links);
+        // The policy is what it says, not how its path was spelled: the scripts' header line names
+        // the file as given (policies/x.net, ./x.net, /abs/x.net, a symlink), so it is left out.
+        String digest = sha256(firewall.keyword() + "\n" + layout.keyword() + "\n" + ipv4 + ipv6 + nft
+                + withoutHeader(links));
         return new Intent(firewall, layout, policy.settings().chainPrefix(), policy.settings().nftTable(), ipv4, ipv6, nft,
                 links, plan, digest);
+    }
+
+    /** A link script without its first two lines ("#!/bin/sh" and "# netpolc ... for POLICY"). */
+    static String withoutHeader(String script) {
+        int first = script.indexOf('\n');
+        int second = first < 0 ? -1 : script.indexOf('\n', first + 1);
+        return second < 0 ? script : script.substring(second + 1);
     }
 
     private static String sha256(String text) {
@@ -156,6 +185,7 @@ public final class Apply {
                 }
                 // A dry run makes no owner: with none, nothing marked is this apply's.
                 a.owner = s.owner(!o.dryRun());
+                a.defaultBackend();
                 if (!o.dryRun()) {
                     a.recover("apply");
                 } else if (Journal.read(s.dir()) != null) {
@@ -456,14 +486,34 @@ public final class Apply {
                 merged.put(tool, own.merge(snap.xtables.get(tool), intended.get(tool), forwardPolicy));
             }
         }
+        // Switching from iptables: what netpolc's first apply found there comes back, as with
+        // --down (the FORWARD policy it had, the tables it did not have).
+        String recorded = record == null ? null : record.getProperty("backend", "iptables");
+        Map<String, Set<String>> dropped = Map.of();
+        if (recorded != null && !recorded.equals(o.firewall().keyword())) {
+            plan.add(0, "~ switch backend: " + recorded + " -> " + o.firewall().keyword() + " (as --backend says)");
+            if (recorded.equals("iptables")) {
+                dropped = leftovers(record, snap, merged, plan);
+            }
+        }
         String nftExpected = null;
         List<String> nftRemove = new ArrayList<>();
+        // The nft table that is this state directory's: the one its last apply wrote with nftables.
+        // Another of the same name (another tool's, another apply's) is never replaced or deleted.
+        String ownTable = "nftables".equals(recorded) ? record.getProperty("nft-table") : null;
         for (String t : tables) {
             boolean ours = o.firewall() == Firewall.NFTABLES && t.equals(intent.nftTable());
-            if (!ours && snap.nft.get(t) != null) {
+            if (!ours && snap.nft.get(t) != null && t.equals(ownTable)) {
                 nftRemove.add(t);
                 plan.add("- nftables: table inet " + t);
             }
+        }
+        if (o.firewall() == Firewall.NFTABLES && snap.nft.get(intent.nftTable()) != null
+                && !intent.nftTable().equals(ownTable)) {
+            throw new ApplyException("the nftables table inet " + intent.nftTable() + " exists, and no apply of this"
+                    + " state directory made it (another tool's, or another apply's); netpolc replaces only its own"
+                    + " table. Give the policy another with 'settings { nft-table NAME }', or, if it is left over,"
+                    + " delete it ('nft delete table inet " + intent.nftTable() + "')");
         }
         if (o.firewall() == Firewall.NFTABLES) {
             nftExpected = nftCanonicalTask.get();
@@ -518,12 +568,12 @@ public final class Apply {
         if (!plan.isEmpty()) {
             // Nothing to change, nothing to roll back: the firewall is not written and the link
             // script finds everything there; only the record is rewritten (atomically).
-            journal("apply " + o.policyName(), snap, written(merged, Map.of()), !o.firewallOnly(), present, attrsBefore,
+            journal("apply " + o.policyName(), snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
                     previousLinks, routesBack);
         }
         pause("journal");
         try {
-            restoreAll(snap, merged);
+            writeXtables(snap, merged, dropped);
             pause("iptables");
             pause("ip6tables");
             for (String t : nftRemove) {
@@ -728,6 +778,35 @@ public final class Apply {
      * family's rollback step is in {@link #done} before its restore starts; both read-backs are
      * waited for before a failure is thrown, so that the rollback never runs alongside one.
      */
+    /**
+     * Writes the merged tables of each family ({@link #restoreAll}) but those in {@code dropped},
+     * which iptables-nft deletes (tables netpolc's first apply created, empty now), each undone on
+     * failure.
+     */
+    private void writeXtables(Snapshot snap, Map<String, Map<String, Table>> merged, Map<String, Set<String>> dropped)
+            throws ApplyException {
+        Map<String, Map<String, Table>> writes = new LinkedHashMap<>();
+        for (var e : merged.entrySet()) {
+            Map<String, Table> write = new LinkedHashMap<>(e.getValue());
+            write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
+            if (!write.isEmpty()) {
+                writes.put(e.getKey(), write);
+            }
+        }
+        restoreAll(snap, writes);
+        for (var e : dropped.entrySet()) {
+            String tool = e.getKey();
+            for (String name : e.getValue()) {
+                done.add(new Step(tool + " table " + name + " deleted",
+                        () -> restoreSnapshot(tool, snap.xtables.get(tool), Set.of(name), false)));
+                Host.Result r = host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
+                if (!r.ok()) {
+                    throw new ApplyException("cannot delete the " + tool + " table " + name + ": " + r.reason());
+                }
+            }
+        }
+    }
+
     private void restoreAll(Snapshot snap, Map<String, Map<String, Table>> merged) throws ApplyException {
         for (var e : merged.entrySet()) {
             Map<String, Table> before = snap.xtables.get(e.getKey());
@@ -953,7 +1032,10 @@ public final class Apply {
         List<Map<String, Table>> known = new ArrayList<>();
         if (o.policy() != null) {
             prefixes.add(o.policy().settings().chainPrefix());
-            tables.add(o.policy().settings().nftTable());
+            if (record == null) {
+                // No record: the POLICY given says which table is netpolc's.
+                tables.add(o.policy().settings().nftTable());
+            }
             String node = o.node() != null ? o.node() : record == null ? null : record.getProperty("node");
             Intent i = intent(o.policy(), Firewall.IPTABLES, o.layout(), true, node);
             known.add(Xtables.parse(i.ipv4()));
@@ -961,7 +1043,9 @@ public final class Apply {
         }
         if (record != null) {
             prefixes.add(record.getProperty("prefix"));
-            tables.add(record.getProperty("nft-table"));
+            if ("nftables".equals(record.getProperty("backend"))) {
+                tables.add(record.getProperty("nft-table"));
+            }
             known.add(Xtables.parse(store.applied("applied.iptables")));
             known.add(Xtables.parse(store.applied("applied.ip6tables")));
         }
@@ -994,26 +1078,7 @@ public final class Apply {
         journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
                 store.applied("applied.iplink"), Map.of());
         try {
-            Map<String, Map<String, Table>> writes = new LinkedHashMap<>();
-            for (var e : merged.entrySet()) {
-                Map<String, Table> write = new LinkedHashMap<>(e.getValue());
-                write.keySet().removeAll(dropped.getOrDefault(e.getKey(), Set.of()));
-                if (!write.isEmpty()) {
-                    writes.put(e.getKey(), write);
-                }
-            }
-            restoreAll(snap, writes);
-            for (var e : dropped.entrySet()) {
-                String tool = e.getKey();
-                for (String name : e.getValue()) {
-                    done.add(new Step(tool + " table " + name + " deleted",
-                            () -> restoreSnapshot(tool, snap.xtables.get(tool), Set.of(name), false)));
-                    Host.Result r = host.run(null, "nft", "delete", "table", tool.equals("iptables") ? "ip" : "ip6", name);
-                    if (!r.ok()) {
-                        throw new ApplyException("cannot delete the " + tool + " table " + name + ": " + r.reason());
-                    }
-                }
-            }
+            writeXtables(snap, merged, dropped);
             for (String t : tables) {
                 String before = snap.nft.get(t);
                 if (before != null) {

@@ -14,22 +14,29 @@ import java.util.Set;
 /**
  * What of an iptables state is netpolc's, and the state with netpolc's part replaced.
  *
- * <p>netpolc owns every chain named with one of its chain prefixes ({@code PREFIX} or
- * {@code PREFIX-...}); in a built-in chain it owns the rules that jump to one of its chains and,
+ * <p>netpolc owns the user chains its scripts declare, those of the last apply (from the state
+ * record) and those it is about to write, each by its exact name: a chain that merely starts with
+ * its prefix ({@code DOCKER-MYAPP} next to Docker's layout) is another tool's, and so is a rule
+ * that jumps to it. In a built-in chain it owns the rules that jump to one of its chains and,
  * for Docker's layout, which writes rules of its own into built-in chains, the rules it wrote there
  * at the last apply (from the state record) or is about to write. Everything else is foreign and
  * is written back exactly as it was read, counters included.
  */
 final class IptablesState {
 
-    private final Set<String> prefixes;
+    /** The user chains of netpolc's scripts (with one of its prefixes), by name. */
+    private final Set<String> chains = new java.util.HashSet<>();
     /** Per table, "CHAIN SPEC" of the rules netpolc wrote or writes into built-in chains. */
     private final Map<String, Set<String>> known = new HashMap<>();
 
     IptablesState(Set<String> prefixes, List<Map<String, Table>> knownScripts) {
-        this.prefixes = Set.copyOf(prefixes);
         for (Map<String, Table> script : knownScripts) {
             for (Table t : script.values()) {
+                for (Chain c : t.chains.values()) {
+                    if (!c.builtin() && prefixed(c.name(), prefixes)) {
+                        chains.add(c.name());
+                    }
+                }
                 for (RuleLine r : t.rules) {
                     Chain c = t.chains.get(r.chain());
                     if (c != null && c.builtin()) {
@@ -40,13 +47,17 @@ final class IptablesState {
         }
     }
 
-    boolean ownsChain(String name) {
+    private static boolean prefixed(String name, Set<String> prefixes) {
         for (String p : prefixes) {
             if (name.equals(p) || name.startsWith(p + "-")) {
                 return true;
             }
         }
         return false;
+    }
+
+    boolean ownsChain(String name) {
+        return chains.contains(name);
     }
 
     boolean ownsRule(Table t, RuleLine r) {

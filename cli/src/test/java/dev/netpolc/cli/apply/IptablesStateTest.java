@@ -50,7 +50,7 @@ class IptablesStateTest {
 
     @Test
     void theMergeReplacesNetpolcsPartAndWritesEverythingElseBackAsSaved() throws ApplyException {
-        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of());
+        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of(Xtables.parse(INTENDED)));
         Map<String, Table> merged = own.merge(Xtables.parse(SAVED), Xtables.parse(INTENDED), false);
         assertEquals(Set.of("filter"), merged.keySet(), "raw holds nothing of netpolc's and is not written");
         String text = Xtables.print(merged.values(), true);
@@ -95,7 +95,7 @@ class IptablesStateTest {
 
     @Test
     void anUnchangedStatePlansNothingAndDownRemovesOnlyNetpolcs() throws ApplyException {
-        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of());
+        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of(Xtables.parse(INTENDED)));
         Map<String, Table> saved = Xtables.parse(SAVED);
         Map<String, Table> applied = own.merge(saved, Xtables.parse(INTENDED), false);
         assertEquals(List.of(), own.plan("iptables", applied, Xtables.parse(INTENDED), false));
@@ -112,8 +112,26 @@ class IptablesStateTest {
                 + "-A FORWARD -j DROP\n-A FORWARD -j NETPOL-FORWARD\nCOMMIT\n";
         String intended = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
                 + ":NETPOL-FORWARD - [0:0]\n-A FORWARD -j NETPOL-FORWARD\nCOMMIT\n";
-        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of());
+        IptablesState own = new IptablesState(Set.of("NETPOL"), List.of(Xtables.parse(INTENDED)));
         assertEquals(List.of("~ iptables filter: netpolc's rules to the top of FORWARD"),
                 own.plan("iptables", Xtables.parse(saved), Xtables.parse(intended), false));
+    }
+
+    @Test
+    void aForeignChainThatStartsWithThePrefixIsNotNetpolcs() throws ApplyException {
+        String saved = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+                + ":DOCKER-MYAPP - [0:0]\n-A FORWARD -j DOCKER-MYAPP\n-A FORWARD -o br-a -j DOCKER\n"
+                + "-A DOCKER-MYAPP -s 10.9.0.0/16 -j ACCEPT\nCOMMIT\n";
+        String applied = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+                + "-A FORWARD -o br-a -j DOCKER\nCOMMIT\n";
+        IptablesState own = new IptablesState(Set.of("DOCKER"), List.of(Xtables.parse(applied)));
+        Table down = own.merge(Xtables.parse(saved), Map.of(), false).get("filter");
+        assertTrue(down.chains.containsKey("DOCKER-MYAPP"), "the foreign chain stays");
+        assertFalse(down.chains.containsKey("DOCKER"), "netpolc's goes");
+        assertEquals(List.of("-j DOCKER-MYAPP"), down.rules("FORWARD").stream().map(Xtables.RuleLine::spec).toList());
+        assertEquals(List.of("-s 10.9.0.0/16 -j ACCEPT"),
+                down.rules("DOCKER-MYAPP").stream().map(Xtables.RuleLine::spec).toList());
+        List<String> plan = own.plan("iptables", Xtables.parse(saved), Map.of(), false);
+        assertFalse(plan.toString().contains("MYAPP"), plan.toString());
     }
 }
