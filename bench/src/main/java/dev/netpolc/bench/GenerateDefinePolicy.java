@@ -20,9 +20,9 @@ import java.util.Set;
  * </pre>
  *
  * The members are drawn from a seeded generator (the same arguments give the same file): about
- * six in seven are single addresses, the rest subnets (IPv4 /16 to /31, IPv6 /80 to /127), so some
+ * six in seven are single addresses, the rest subnets (IPv4 /16 to /31, IPv6 /110 to /127), so some
  * members lie inside others. {@code v4} draws IPv4 unicast
- * only; {@code mixed} draws half of them from 2001:db8::/32, and one in a hundred of those is an
+ * only; {@code mixed} draws half of them from 2001:db8::/94, and one in a hundred of those is an
  * IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}), which is IPv6 for every purpose.
  */
 public final class GenerateDefinePolicy {
@@ -135,9 +135,9 @@ public final class GenerateDefinePolicy {
     }
 
     /**
-     * An address of 2001:db8::/32 (its last 48 bits random, the rest mostly zero, so that subnets
-     * hold other members), or one time in seven a subnet of 80 to 127 bits; one time in a hundred
-     * an IPv4-mapped address.
+     * An address of 2001:db8::/94 (its last 34 bits random: as crowded as the IPv4 members, so
+     * that some subnets hold other members), or one time in seven a subnet of 110 to 127 bits; one
+     * time in a hundred an IPv4-mapped address.
      */
     private static String v6(Random random) {
         if (random.nextInt(100) == 0) {
@@ -147,7 +147,7 @@ public final class GenerateDefinePolicy {
         if (random.nextInt(7) != 0) {
             return groups(g);
         }
-        int prefix = 80 + random.nextInt(48);
+        int prefix = 110 + random.nextInt(18);
         for (int i = 0; i < 8; i++) {
             int keep = Math.max(0, Math.min(16, prefix - 16 * i));
             g[i] &= keep == 0 ? 0 : (0xffff << (16 - keep)) & 0xffff;
