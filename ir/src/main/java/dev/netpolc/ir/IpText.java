@@ -100,9 +100,11 @@ public final class IpText {
             if (j < 0) {
                 j = len;
             }
-            String part = s.substring(i, j);
-            if (part.indexOf('.') >= 0) {
-                long quad = j == len && n <= 6 ? quad(part) : -1;
+            // the group is s[i, j), read in place: no substring per group (a set of 100,000
+            // IPv6 addresses is read twice, once to resolve it and once to normalise it)
+            int dot = s.indexOf('.', i);
+            if (dot >= 0 && dot < j) {
+                long quad = j == len && n <= 6 ? quad(s.substring(i, j)) : -1;
                 if (quad < 0) {
                     return null;
                 }
@@ -110,12 +112,12 @@ public final class IpText {
                 g[n++] = (int) (quad & 0xffff);
                 break;
             }
-            if (part.isEmpty() || part.length() > 4 || n == 8) {
+            if (j == i || j - i > 4 || n == 8) {
                 return null;
             }
             int group = 0;
-            for (int k = 0; k < part.length(); k++) {
-                int d = Character.digit(part.charAt(k), 16);
+            for (int k = i; k < j; k++) {
+                int d = Character.digit(s.charAt(k), 16);
                 if (d < 0) {
                     return null;
                 }

@@ -158,6 +158,12 @@ final class RuleResolver {
                     m.failed = true;
                 }
                 for (EndpointAst member : e.members()) {
+                    if (member.kind() == EndpointAst.Kind.WORD && looksLikeAddress(member.value().text())) {
+                        // straight into the set: what endpoint(member) and addAll would give, without
+                        // a set of its own for each of 100,000 addresses
+                        address(member.value(), m);
+                        continue;
+                    }
                     Members sub = endpoint(member);
                     if (sub.host) {
                         diags.report(DiagnosticCode.INVALID_ENDPOINT, member.span(), "'host' cannot be a member of a set",
@@ -248,8 +254,20 @@ final class RuleResolver {
     }
 
     private static boolean looksLikeAddress(String text) {
-        return text.indexOf(':') >= 0 || text.indexOf('/') >= 0 || (!text.isEmpty() && Character.isDigit(text.charAt(0))
-                && text.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
+        if (text.indexOf(':') >= 0 || text.indexOf('/') >= 0) {
+            return true;
+        }
+        if (text.isEmpty() || !Character.isDigit(text.charAt(0))) {
+            return false;
+        }
+        // a loop, not a stream with a lambda: it runs for every word of every rule and set
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(Character.isDigit(c) || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void address(Value v, Members m) {
