@@ -2,9 +2,15 @@
 # Regenerates docs/performance.md: builds netpolc, generates policies of 1 to 10,000 networks,
 # times whole `netpolc compile` processes (wall time and peak memory with /usr/bin/time -v, best
 # of several runs) for every target, compares with ferm on the same rule set, counts what the
-# rules cost the kernel, and runs the JMH stage benchmarks.
+# rules cost the kernel, times a rule that names one large define set (issue 18), and runs the JMH
+# stage benchmarks.
 #
-#   bash bench/run.sh [--runs K] [--sizes "1 10 100"] [--no-jmh] [--no-apply] [--out FILE]
+#   bash bench/run.sh [--runs K] [--sizes "1 10 100"] [--define-sizes "2000 16000 100000"]
+#                     [--no-defines] [--no-jmh] [--no-apply] [--out FILE]
+#   bash bench/run.sh --defines-only [--runs K] [--define-sizes "..."]
+#
+# --defines-only builds, times only the large-set case and prints its table to standard output
+# (docs/performance.md is left alone).
 #
 # As root with iproute2, iptables and nftables present, it also times `netpolc apply` against a
 # bare iptables-restore and nft -f in throw-away network namespaces (cli/src/test/sh/apply-bench.sh);
@@ -25,14 +31,20 @@ sizes="1 10 100 1000 5000 10000"
 jmh=1
 apply=1
 out="docs/performance.md"
+define_sizes="2000 16000 100000"
+defines=1
+defines_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --no-jmh) jmh=0; shift ;;
     --no-apply) apply=0; shift ;;
+    --define-sizes) define_sizes="$2"; shift 2 ;;
+    --no-defines) defines=0; shift ;;
+    --defines-only) defines_only=1; shift ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +54,7 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 [ -x /usr/bin/time ] || need+=(time)
-command -v ferm >/dev/null 2>&1 || need+=(ferm)
+[ "$defines_only" = 1 ] || command -v ferm >/dev/null 2>&1 || need+=(ferm)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "run.sh: installing ${need[*]}" >&2
@@ -140,8 +152,52 @@ cpu_times() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /p
 steal_start="$(cpu_times)"
 javabin="$(NETPOLC_WHICH_JAVA=1 ./netpolc)"
 javav="$("$javabin" -version 2>&1 | head -n 1) ($javabin, the JVM the launcher chose)"
-fermv="$(ferm --version 2>/dev/null | head -n 1)"
+fermv="$(ferm --version 2>/dev/null | head -n 1 || true)"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# --- a rule with a large set (issue 18) ----------------------------------------------------
+# GenerateDefinePolicy --addresses N: one define of N distinct addresses and subnets, named by three
+# rules on either side; IPv4 only, and half IPv6 ("mixed", some of it IPv4-mapped). Every target and
+# lint, as whole processes.
+define_targets="iptables ip6tables nftables lint"
+if [ "$defines" = 1 ] || [ "$defines_only" = 1 ]; then
+  for n in $define_sizes; do
+    for fam in v4 mixed; do
+      java -cp "$cp" dev.netpolc.bench.GenerateDefinePolicy --addresses "$n" --family "$fam" -o "$work/d$n-$fam.net"
+      for t in $define_targets; do
+        if [ "$t" = lint ]; then
+          measure "d$n-$fam-$t" "$runs" ./netpolc lint "$work/d$n-$fam.net"
+        else
+          measure "d$n-$fam-$t" "$runs" ./netpolc compile -t "$t" "$work/d$n-$fam.net"
+        fi
+      done
+    done
+  done
+fi
+# define_table: the markdown table of the large-set figures.
+define_table() {
+  printf "| N | addresses | load |"; for t in $define_targets; do printf " %s ms | CPU |" "$t"; done; printf " MiB (max) |\n"
+  printf "|---:|---|---:|"; for t in $define_targets; do printf -- "---:|---:|"; done; printf -- "---:|\n"
+  local n fam t r
+  for n in $define_sizes; do
+    for fam in v4 mixed; do
+      r=0
+      printf "| %s | %s | %s |" "$n" "$([ "$fam" = v4 ] && echo IPv4 || echo "IPv4 and IPv6")" "$(get "d$n-$fam-iptables" 4)"
+      for t in $define_targets; do
+        printf " %s | %s |" "$(ms "$(get "d$n-$fam-$t" 2)")" "$(ms "$(get "d$n-$fam-$t" 5)")"
+        [ "$(get "d$n-$fam-$t" 3)" -gt "$r" ] && r="$(get "d$n-$fam-$t" 3)"
+      done
+      printf " %s |\n" "$(mib "$r")"
+    done
+  done
+}
+if [ "$defines_only" = 1 ]; then
+  echo "# A rule with a large set: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $cpu, $cores cores"
+  echo "# load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $javav"
+  echo "# wall ms best of $runs, CPU = user + system of the best run by CPU (bash bench/run.sh --defines-only)"
+  define_table
+  exit 0
+fi
 
 # --- policies -----------------------------------------------------------------------------
 gen() { java -cp "$cp" dev.netpolc.bench.GeneratePolicy "$@"; }
@@ -359,6 +415,20 @@ tmp="$(mktemp)"
   echo "The × column compares sizes 10 times apart (5,000 to 10,000 is 2 times: there the"
   echo "target is at most 2.4)."
   echo
+  if [ "$defines" = 1 ]; then
+    echo "## A rule with a large set"
+    echo
+    echo "Issue 18: a \`define\` of N distinct addresses and subnets (\`GenerateDefinePolicy --addresses N"
+    echo "--family v4|mixed\`: about one member in seven a subnet, so some hold others; *mixed* is half"
+    echo "IPv6, one in a hundred of those IPv4-mapped) named by three rules, as source and as destination."
+    echo "\`./netpolc compile -t TARGET\` and \`./netpolc lint\`, whole processes; wall time in ms, best of $runs;"
+    echo "CPU: user + system time of the best run by CPU; load: the 1-minute load average before the row."
+    echo "The target: 100,000 addresses in a few seconds for every target and lint."
+    echo "\`bash bench/run.sh --defines-only\` measures and prints this table alone."
+    echo
+    define_table
+    echo
+  fi
   echo "## Against ferm"
   echo
   echo "\`ferm --remote FILE\` (compiles without touching the kernel) on the ferm file that"

@@ -2,9 +2,14 @@ package dev.netpolc.bench;
 
 import dev.netpolc.backend.Backend;
 import dev.netpolc.backend.Backends;
+import dev.netpolc.compiler.CompileResult;
 import dev.netpolc.compiler.ast.Block;
+import dev.netpolc.compiler.ast.Define;
 import dev.netpolc.compiler.ast.ParsedFile;
+import dev.netpolc.compiler.ast.RuleDecl;
 import dev.netpolc.compiler.diag.Diagnostics;
+import dev.netpolc.compiler.lint.LintCheck;
+import dev.netpolc.compiler.lint.Linter;
 import dev.netpolc.compiler.parse.PolicyParser;
 import dev.netpolc.compiler.resolve.Resolver;
 import dev.netpolc.ir.Policy;
@@ -13,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The stages of one compilation, run one after the other in one JVM, each timed once: what a
@@ -20,6 +28,8 @@ import java.util.List;
  * in a real run). For profiling; the steady-state figures come from the JMH benchmarks.
  *
  * <pre>java -cp CLASSPATH dev.netpolc.bench.Stages POLICY [TARGET...]</pre>
+ *
+ * A target may be {@code lint}: every lint check of the resolved policy.
  *
  * With {@code -Dstages.repeat=K} the resolution runs K more times afterwards, for a profiler.
  */
@@ -50,6 +60,16 @@ public final class Stages {
         }
         List<String> targets = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("iptables");
         for (String target : targets) {
+            if (target.equals("lint")) {
+                Set<String> all = new TreeSet<>();
+                for (LintCheck c : dev.netpolc.compiler.lint.Checks.ALL) {
+                    all.add(c.code().id());
+                }
+                long s = System.nanoTime();
+                int found = Linter.lint(new CompileResult(policy, List.of(), Map.of(), List.of()), all).size();
+                System.out.printf("%-9s%8.1f ms  (%d diagnostics)%n", target, (System.nanoTime() - s) / 1e6, found);
+                continue;
+            }
             Backend b = Backends.byName(target).orElseThrow(() -> new IllegalArgumentException("no target " + target));
             long s = System.nanoTime();
             String out = b.render(policy);
@@ -72,13 +92,20 @@ public final class Stages {
     static Policy resolve(String name, ParsedFile parsed) {
         Diagnostics diags = new Diagnostics();
         List<Block> blocks = new ArrayList<>();
+        List<Define> defines = new ArrayList<>();
+        List<RuleDecl> rules = new ArrayList<>();
         for (Object item : parsed.items()) {
-            if (!(item instanceof Block b)) {
+            if (item instanceof Block b) {
+                blocks.add(b);
+            } else if (item instanceof Define d) {
+                defines.add(d);
+            } else if (item instanceof RuleDecl r) {
+                rules.add(r);
+            } else {
                 throw new IllegalArgumentException(name + ": benchmarks take policies without include");
             }
-            blocks.add(b);
         }
-        Policy policy = new Resolver(diags).resolve(List.of(name), blocks);
+        Policy policy = new Resolver(diags).resolve(List.of(name), blocks, defines, rules);
         if (policy == null) {
             throw new IllegalStateException(name + " has errors: " + diags.sorted());
         }

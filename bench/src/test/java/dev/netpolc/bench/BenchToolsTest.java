@@ -40,6 +40,22 @@ class BenchToolsTest {
     }
 
     @Test
+    void aGeneratedDefinePolicyIsRepeatableValidAndHasItsAddresses() {
+        GenerateDefinePolicy.Shape shape = new GenerateDefinePolicy.Shape(500, true, 3);
+        String text = GenerateDefinePolicy.generate(shape);
+        assertEquals(text, GenerateDefinePolicy.generate(shape));
+        Policy p = compile(text);
+        assertEquals(3, p.rules().size());
+        var big = p.rules().get(1).from();
+        assertTrue(big.cidrs().size() > 250 && big.cidrs().size() <= 500, () -> big.cidrs().size() + " addresses");
+        assertTrue(!big.cidrs(dev.netpolc.ir.Family.IPV4).isEmpty() && !big.cidrs(dev.netpolc.ir.Family.IPV6).isEmpty());
+        assertTrue(text.contains("::ffff:"), "some IPv6 members are IPv4-mapped");
+        Policy v4 = compile(GenerateDefinePolicy.generate(new GenerateDefinePolicy.Shape(500, false, 3)));
+        assertTrue(v4.rules().get(1).from().cidrs(dev.netpolc.ir.Family.IPV6).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> new GenerateDefinePolicy.Shape(0, false, 1));
+    }
+
+    @Test
     void dockersCountIsTheIptablesRuleCountOfAGeneratedPolicy() {
         Policy p = compile(GeneratePolicy.generate(new GeneratePolicy.Shape(40, 2, 2, 3)));
         String ipt = Backends.byName("iptables").orElseThrow().render(p);

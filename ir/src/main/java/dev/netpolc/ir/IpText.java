@@ -67,6 +67,23 @@ public final class IpText {
      * the last two groups. Null when the text is not such an address.
      */
     public static BigInteger parseV6(String s) {
+        int[] full = groupsV6(s);
+        if (full == null) {
+            return null;
+        }
+        byte[] bytes = new byte[16];
+        for (int k = 0; k < 8; k++) {
+            bytes[2 * k] = (byte) (full[k] >> 8);
+            bytes[2 * k + 1] = (byte) full[k];
+        }
+        return new BigInteger(1, bytes);
+    }
+
+    /**
+     * The eight 16-bit groups of RFC 4291 text, as {@link #parseV6} reads it, or null. An
+     * IPv4-mapped address ({@code ::ffff:1.2.3.4}) stays what it is written as: an IPv6 address.
+     */
+    public static int[] groupsV6(String s) {
         int len = s.length();
         int[] g = new int[8];
         int n = 0;
@@ -83,9 +100,11 @@ public final class IpText {
             if (j < 0) {
                 j = len;
             }
-            String part = s.substring(i, j);
-            if (part.indexOf('.') >= 0) {
-                long quad = j == len && n <= 6 ? quad(part) : -1;
+            // the group is s[i, j), read in place: no substring per group (a set of 100,000
+            // IPv6 addresses is read twice, once to resolve it and once to normalise it)
+            int dot = s.indexOf('.', i);
+            if (dot >= 0 && dot < j) {
+                long quad = j == len && n <= 6 ? quad(s.substring(i, j)) : -1;
                 if (quad < 0) {
                     return null;
                 }
@@ -93,12 +112,12 @@ public final class IpText {
                 g[n++] = (int) (quad & 0xffff);
                 break;
             }
-            if (part.isEmpty() || part.length() > 4 || n == 8) {
+            if (j == i || j - i > 4 || n == 8) {
                 return null;
             }
             int group = 0;
-            for (int k = 0; k < part.length(); k++) {
-                int d = Character.digit(part.charAt(k), 16);
+            for (int k = i; k < j; k++) {
+                int d = Character.digit(s.charAt(k), 16);
                 if (d < 0) {
                     return null;
                 }
@@ -130,12 +149,7 @@ public final class IpText {
             System.arraycopy(g, 0, full, 0, gap);
             System.arraycopy(g, gap, full, 8 - (n - gap), n - gap);
         }
-        byte[] bytes = new byte[16];
-        for (int k = 0; k < 8; k++) {
-            bytes[2 * k] = (byte) (full[k] >> 8);
-            bytes[2 * k + 1] = (byte) full[k];
-        }
-        return new BigInteger(1, bytes);
+        return full;
     }
 
     /** A strict dotted quad (four decimal octets 0-255, no leading zeros) as a number, or -1. */

@@ -19,12 +19,12 @@ public record RuleEndpoint(String text, boolean any, boolean host, boolean exter
     public RuleEndpoint {
         Objects.requireNonNull(text);
         Objects.requireNonNull(span);
-        cidrs = List.copyOf(cidrs);
+        cidrs = CidrList.of(cidrs);
     }
 
-    /** The addresses of one family. */
+    /** The addresses of one family, in the order of {@link #cidrs()}. */
     public List<Cidr> cidrs(Family family) {
-        return cidrs.stream().filter(c -> c.family() == family).toList();
+        return ((CidrList) cidrs).family(family);
     }
 
     /** Whether the endpoint can match traffic of the family at all. */

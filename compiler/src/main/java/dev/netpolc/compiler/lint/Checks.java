@@ -47,7 +47,7 @@ public final class Checks {
 
         public List<Diagnostic> check(LintContext ctx) {
             List<Diagnostic> out = new ArrayList<>();
-            RuleSpace space = new RuleSpace(ctx.policy());
+            RuleSpace space = ctx.ruleSpace();
             List<PolicyRule> rules = ctx.policy().rules();
             for (int j = 0; j < rules.size(); j++) {
                 for (int i = 0; i < j; i++) {
@@ -83,7 +83,7 @@ public final class Checks {
 
         public List<Diagnostic> check(LintContext ctx) {
             List<Diagnostic> out = new ArrayList<>();
-            RuleSpace space = new RuleSpace(ctx.policy());
+            RuleSpace space = ctx.ruleSpace();
             List<PolicyRule> rules = ctx.policy().rules();
             for (int i = 0; i < rules.size(); i++) {
                 PolicyRule r = rules.get(i);
@@ -124,7 +124,7 @@ public final class Checks {
 
         public List<Diagnostic> check(LintContext ctx) {
             List<Diagnostic> out = new ArrayList<>();
-            RuleSpace space = new RuleSpace(ctx.policy());
+            RuleSpace space = ctx.ruleSpace();
             List<PolicyRule> rules = ctx.policy().rules();
             for (int i = 0; i < rules.size(); i++) {
                 PolicyRule r = rules.get(i);
@@ -163,7 +163,7 @@ public final class Checks {
 
         public List<Diagnostic> check(LintContext ctx) {
             List<Diagnostic> out = new ArrayList<>();
-            RuleSpace space = new RuleSpace(ctx.policy());
+            RuleSpace space = ctx.ruleSpace();
             List<PolicyRule> rules = ctx.policy().rules();
             for (int j = 0; j < rules.size(); j++) {
                 PolicyRule r = rules.get(j);

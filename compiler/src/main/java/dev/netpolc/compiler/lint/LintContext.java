@@ -15,6 +15,7 @@ public final class LintContext {
     private final Policy policy;
     private final CompileResult result;
     private final Map<String, List<Container>> members = new LinkedHashMap<>();
+    private RuleSpace ruleSpace;
 
     public LintContext(CompileResult result) {
         this.result = result;
@@ -33,6 +34,17 @@ public final class LintContext {
 
     public List<CompileResult.IncludeSite> includes() {
         return result.includes();
+    }
+
+    /**
+     * What the policy's rules match, shared by the rule checks: its indexes of each endpoint's
+     * addresses are built once for all of them, not once per check.
+     */
+    RuleSpace ruleSpace() {
+        if (ruleSpace == null) {
+            ruleSpace = new RuleSpace(policy);
+        }
+        return ruleSpace;
     }
 
     /** The containers attached to a network, in declaration order. */

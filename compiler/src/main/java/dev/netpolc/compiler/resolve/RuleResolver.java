@@ -24,6 +24,7 @@ import dev.netpolc.ir.RuleService;
 import dev.netpolc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,8 @@ final class RuleResolver {
     private final Map<String, Define> defines = new LinkedHashMap<>();
     private final Map<String, Members> resolvedDefines = new HashMap<>();
     private final Set<String> resolving = new LinkedHashSet<>();
+    /** The normalised addresses of each set's members, made once however many rules name the set. */
+    private final Map<Members, List<Cidr>> normalized = new IdentityHashMap<>();
 
     /** What an endpoint stands for, while it is being resolved. */
     private static final class Members {
@@ -155,6 +158,12 @@ final class RuleResolver {
                     m.failed = true;
                 }
                 for (EndpointAst member : e.members()) {
+                    if (member.kind() == EndpointAst.Kind.WORD && looksLikeAddress(member.value().text())) {
+                        // straight into the set: what endpoint(member) and addAll would give, without
+                        // a set of its own for each of 100,000 addresses
+                        address(member.value(), m);
+                        continue;
+                    }
                     Members sub = endpoint(member);
                     if (sub.host) {
                         diags.report(DiagnosticCode.INVALID_ENDPOINT, member.span(), "'host' cannot be a member of a set",
@@ -173,9 +182,21 @@ final class RuleResolver {
                 container(e.value(), m);
                 return m;
             default:
+                if (isDefine(e.value())) {
+                    // the set's own members, not a copy: nothing changes an endpoint's members once
+                    // resolved (only 'host' is ever cleared, and a set never holds it), and a rule
+                    // that names a set of 100,000 addresses then shares its list and normal form
+                    return members(e.value().text(), e.value().span());
+                }
                 word(e.value(), m);
                 return m;
         }
+    }
+
+    /** Whether a bare word in a rule names a set: what {@link #word} would look up in the sets. */
+    private boolean isDefine(Value v) {
+        String text = v.text();
+        return !(!v.quoted() && SPECIAL.contains(text)) && !looksLikeAddress(text) && defines.containsKey(text);
     }
 
     private void word(Value v, Members m) {
@@ -233,8 +254,20 @@ final class RuleResolver {
     }
 
     private static boolean looksLikeAddress(String text) {
-        return text.indexOf(':') >= 0 || text.indexOf('/') >= 0 || (!text.isEmpty() && Character.isDigit(text.charAt(0))
-                && text.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
+        if (text.indexOf(':') >= 0 || text.indexOf('/') >= 0) {
+            return true;
+        }
+        if (text.isEmpty() || !Character.isDigit(text.charAt(0))) {
+            return false;
+        }
+        // a loop, not a stream with a lambda: it runs for every word of every rule and set
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(Character.isDigit(c) || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void address(Value v, Members m) {
@@ -377,10 +410,17 @@ final class RuleResolver {
         return "'" + e.text() + "' has " + (v4 ? "only IPv4" : v6 ? "only IPv6" : "no") + " addresses";
     }
 
-    private static RuleEndpoint endpoint(EndpointAst ast, Members m) {
+    private RuleEndpoint endpoint(EndpointAst ast, Members m) {
         // each address once, none inside another of the list: every backend matches exactly these
-        return new RuleEndpoint(ast.text(), m.any, m.host, m.external && !m.any,
-                m.any ? List.of() : Cidrs.normalize(List.copyOf(m.cidrs)), ast.span());
+        List<Cidr> cidrs = List.of();
+        if (!m.any) {
+            cidrs = normalized.get(m);
+            if (cidrs == null) {
+                cidrs = Cidrs.normalize(List.copyOf(m.cidrs));
+                normalized.put(m, cidrs);
+            }
+        }
+        return new RuleEndpoint(ast.text(), m.any, m.host, m.external && !m.any, cidrs, ast.span());
     }
 
     /*
