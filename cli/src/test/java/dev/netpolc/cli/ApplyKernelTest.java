@@ -268,6 +268,30 @@ class ApplyKernelTest {
         }
     }
 
+    /** The sysctls apply turned on are set back by --down to what they were before its first apply. */
+    @Test
+    void downPutsTheSysctlsBackAsTheyWereBeforeTheFirstApply() {
+        List<String> keys = List.of("net/ipv4/ip_forward", "net/ipv6/conf/all/forwarding",
+                "net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables");
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertTrue(ns.exec(null, "sh", "-c", "echo 0 >/proc/sys/net/ipv4/ip_forward").ok());
+            List<String> before = keys.stream().map(k -> ns.exec(null, "cat", "/proc/sys/" + k).out().strip()).toList();
+            assertOk(apply(ns, A));
+            assertOk(apply(ns, B));
+            assertEquals("1", ns.exec(null, "cat", "/proc/sys/net/ipv4/ip_forward").out().strip());
+            Run down = apply(ns, "--down");
+            assertOk(down);
+            assertTrue(down.err().contains("~ sysctl net.ipv4.ip_forward 1 -> 0 (as before netpolc's first apply)"),
+                    down.err());
+            List<String> after = keys.stream().map(k -> ns.exec(null, "cat", "/proc/sys/" + k).out().strip()).toList();
+            for (int k = 0; k < keys.size(); k++) {
+                if (!before.get(k).isEmpty()) {
+                    assertEquals(before.get(k), after.get(k), keys.get(k));
+                }
+            }
+        }
+    }
+
     /** The policy is its content: status and apply agree whatever path or symlink names it. */
     @Test
     void statusAndApplyAgreeWhateverPathNamesThePolicy() throws IOException {

@@ -631,6 +631,15 @@ public final class Apply {
             if (o.node() != null) {
                 r.setProperty("node", o.node());
             }
+            // The sysctls the applies of this state directory turned on, with the value each had
+            // before the first of them did, for --down.
+            if (record != null) {
+                record.stringPropertyNames().stream().filter(k -> k.startsWith(SYSCTL_BEFORE))
+                        .forEach(k -> r.setProperty(k, record.getProperty(k)));
+            }
+            if (setup) {
+                sysctlsBefore.forEach((path, value) -> r.putIfAbsent(SYSCTL_BEFORE + path, value));
+            }
             // What netpolc's first apply found, so that --down can leave the tables as they were.
             for (String tool : snap.xtables.keySet()) {
                 String had = record != null ? record.getProperty("tables-before." + tool) : null;
@@ -1070,6 +1079,7 @@ public final class Apply {
         err.print(Links.unreadableWarning(scan.unreadable()));
         Map<String, Links.Owned> present = scan.present();
         plan.addAll(Links.plan(present, Map.of()));
+        List<String[]> sysctls = record == null || o.firewallOnly() ? List.of() : sysctlsBack(record, plan);
         printPlan(o.dryRun() ? out : err, plan, null);
         if (o.dryRun()) {
             return OK;
@@ -1090,6 +1100,11 @@ public final class Apply {
                 done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"),
                         owner)));
                 Links.removeStale(host, present, Map.of(), owner);
+            }
+            if (!sysctls.isEmpty()) {
+                List<String[]> on = sysctls.stream().map(v -> new String[] {v[0], "1"}).toList();
+                done.add(new Step("sysctls", () -> writeSysctls(on)));
+                writeSysctls(sysctls);
             }
         } catch (ApplyException e) {
             rollBack(e.getMessage());
@@ -1221,6 +1236,11 @@ public final class Apply {
 
     // ---- plan helpers ----
 
+    /**
+     * The sysctls the setup script turns on that are off now, as plan lines; their values now go to
+     * {@link #sysctlsBefore} (by path under /proc/sys), for the record and --down. A sysctl that
+     * does not exist yet (bridge-nf-call-* before br_netfilter is loaded) has no value to keep.
+     */
     private List<String> sysctlPlan(HostPlan plan) throws ApplyException {
         List<String> lines = new ArrayList<>();
         for (HostPlan.Sysctl s : plan.sysctls()) {
@@ -1228,10 +1248,55 @@ public final class Apply {
             String now = r.ok() ? r.out().strip() : "(absent)";
             if (!now.equals("1")) {
                 lines.add("~ sysctl " + s.key() + " " + now + " -> 1");
+                if (r.ok() && now.matches("[0-9]+")) {
+                    sysctlsBefore.put(s.path(), now);
+                }
             }
         }
         return lines;
     }
+
+    /** What {@link #sysctlPlan} found off, by path under /proc/sys: the value it had. */
+    private final Map<String, String> sysctlsBefore = new java.util.TreeMap<>();
+
+    /**
+     * For --down: the sysctls netpolc's applies turned on, with the value each had before (from
+     * the record), that are still on; each as {path, value}, with a plan line.
+     */
+    private List<String[]> sysctlsBack(Properties record, List<String> plan) throws ApplyException {
+        List<String[]> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(record.stringPropertyNames())) {
+            if (!key.startsWith(SYSCTL_BEFORE)) {
+                continue;
+            }
+            String path = key.substring(SYSCTL_BEFORE.length());
+            Host.Result r = host.run(null, "cat", "/proc/sys/" + path);
+            if (r.ok() && r.out().strip().equals("1")) {
+                out.add(new String[] {path, record.getProperty(key)});
+                plan.add("~ sysctl " + path.replace('/', '.') + " 1 -> " + record.getProperty(key)
+                        + " (as before netpolc's first apply)");
+            }
+        }
+        return out;
+    }
+
+    /** Writes sysctls ({path, value}) in the namespace, in one shell. */
+    private void writeSysctls(List<String[]> values) throws ApplyException {
+        if (values.isEmpty()) {
+            return;
+        }
+        StringBuilder script = new StringBuilder();
+        for (String[] v : values) {
+            script.append("echo ").append(v[1]).append(" >/proc/sys/").append(v[0]).append('\n');
+        }
+        Host.Result r = host.run(script.toString(), "sh", "-e");
+        if (!r.ok()) {
+            throw new ApplyException("cannot set the sysctls back: " + r.reason());
+        }
+    }
+
+    /** The record's key prefix of a sysctl's value before netpolc's first apply turned it on. */
+    static final String SYSCTL_BEFORE = "sysctl-before.";
 
     private void printPlan(PrintStream p, List<String> plan, Intent intent) {
         String what = intent == null ? "apply --down" : "apply " + o.policyName() + " (" + intent.firewall().keyword()

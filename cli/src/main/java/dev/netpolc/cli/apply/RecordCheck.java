@@ -16,6 +16,7 @@ final class RecordCheck {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     private static final Pattern TABLES = Pattern.compile("([a-z]+(,[a-z]+)*)?");
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SYSCTL = Pattern.compile("net/[a-z0-9_]+(/[a-z0-9_.-]+){1,3}");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private RecordCheck() {}
@@ -56,6 +57,10 @@ final class RecordCheck {
             }
             if (key.startsWith("forward-before.") && !v.equals("ACCEPT") && !v.equals("DROP")) {
                 return "its '" + key + "' is " + shown(v) + ", not ACCEPT or DROP";
+            }
+            if (key.startsWith(Apply.SYSCTL_BEFORE) && (!SYSCTL.matcher(key.substring(Apply.SYSCTL_BEFORE.length()))
+                    .matches() || key.contains("..") || !v.matches("[0-9]{1,3}"))) {
+                return "its key " + shown(key) + " is not a network sysctl with a number";
             }
         }
         return null;
