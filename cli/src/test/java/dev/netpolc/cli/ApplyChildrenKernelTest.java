@@ -123,59 +123,67 @@ class ApplyChildrenKernelTest {
         return out;
     }
 
+    /**
+     * Starts netpolc with {@code args} in a JVM of its own, waits until one of its processes has a
+     * command line that {@code at} accepts, kills the JVM with SIGKILL, and asserts that nothing it
+     * started is running half a second later. Whatever is left is ended, by process id, before returning.
+     */
+    private void killWhile(Kernel.Netns ns, String what, java.util.function.Predicate<String> at, String... args)
+            throws Exception {
+        Process p = child(args);
+        Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
+        try {
+            boolean there = false;
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (!there && p.isAlive() && System.currentTimeMillis() < deadline) {
+                for (ProcessHandle h : p.descendants().toList()) {
+                    seen.putIfAbsent(h.pid(), h);
+                    there |= at.test(cmdline(h.pid()));
+                }
+                if (!there) {
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(there, "netpolc never got to " + what + ": " + Files.readString(state.resolve("child.out")));
+            p.descendants().forEach(h -> seen.putIfAbsent(h.pid(), h));
+            assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netpolc did not die");
+            // What it started ends with it: within half a second (it takes milliseconds), where the
+            // scripts alone would go on for seconds with the rest of the containers.
+            deadline = System.currentTimeMillis() + 500;
+            Map<Long, String> left = leftOver(ns, seen);
+            while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                left = leftOver(ns, seen);
+            }
+            assertEquals(Map.of(), left, "processes that netpolc started, killed during " + what + ", still run");
+        } finally {
+            // Whatever the killed netpolc started and left running (the processes found above,
+            // and only those), ended by their process ids before the namespace is deleted.
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+            for (int round = 0; round < 50; round++) {
+                Map<Long, String> still = leftOver(ns, seen);
+                if (still.isEmpty()) {
+                    break;
+                }
+                for (long pid : still.keySet()) {
+                    Kernel.run(null, List.of("kill", "-KILL", Long.toString(pid)));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** SIGKILL while the link setup script works inside the container namespaces (it runs 'ip -n PREFIX...'). */
     @Test
     void aKilledApplysProcessesDieWithIt() throws Exception {
         Path policy = manyContainers();
         try (Kernel.Netns ns = new Kernel.Netns()) {
-            Process p = child("apply", "--netns", ns.name, "--state-dir", state.toString(), policy.toString());
-            Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
-            Map<Long, String> left = Map.of();
-            try {
-                // Wait until the link setup script is at work inside the container namespaces:
-                // one of apply's processes runs 'ip -n PREFIX...'.
-                boolean inScript = false;
-                long deadline = System.currentTimeMillis() + 180_000;
-                while (!inScript && p.isAlive() && System.currentTimeMillis() < deadline) {
-                    for (ProcessHandle h : p.descendants().toList()) {
-                        seen.putIfAbsent(h.pid(), h);
-                        String cmd = cmdline(h.pid());
-                        inScript |= cmd.startsWith("ip ") && cmd.contains(" -n " + ns.prefix());
-                    }
-                    if (!inScript) {
-                        Thread.sleep(10);
-                    }
-                }
-                assertTrue(inScript, "apply never ran its link setup script: " + Files.readString(state.resolve("child.out")));
-                p.descendants().forEach(h -> seen.putIfAbsent(h.pid(), h));
-                assertTrue(Kernel.run(null, List.of("kill", "-KILL", Long.toString(p.pid()))).ok());
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "apply did not die");
-                // What it started ends with it: well within a second and a half, where the setup
-                // script alone would go on for seconds with the rest of the containers.
-                deadline = System.currentTimeMillis() + 1_500;
-                left = leftOver(ns, seen);
-                while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(50);
-                    left = leftOver(ns, seen);
-                }
-                assertEquals(Map.of(), left, "processes that the killed apply started are still running");
-            } finally {
-                // Whatever the killed apply started and left running (the processes found above,
-                // and only those), ended by their process ids before the namespace is deleted.
-                if (p.isAlive()) {
-                    p.destroyForcibly();
-                    p.waitFor(30, TimeUnit.SECONDS);
-                }
-                for (int round = 0; round < 50; round++) {
-                    Map<Long, String> still = leftOver(ns, seen);
-                    if (still.isEmpty()) {
-                        break;
-                    }
-                    for (long pid : still.keySet()) {
-                        Kernel.run(null, List.of("kill", "-KILL", Long.toString(pid)));
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            killWhile(ns, "its link setup script", cmd -> cmd.startsWith("ip ") && cmd.contains(" -n " + ns.prefix()),
+                    "apply", "--netns", ns.name, "--state-dir", state.toString(), policy.toString());
             // The killed apply was the first: no record names the chain prefix, so --down is given the policy.
             Run down = Run.netpolc("apply", "--down", "--netns", ns.name, "--state-dir", state.toString(), policy.toString());
             assertEquals(0, down.exitCode(), () -> "the apply --down after the kill failed:\n" + down.out() + down.err());
@@ -183,6 +191,28 @@ class ApplyChildrenKernelTest {
             // Not asserted: the namespaces that the script's first 'ip -batch' added but that it was
             // killed before marking carry no mark, so neither the rollback nor --down takes them as
             // netpolc's; the namespace's close deletes them with the test's prefix.
+        }
+    }
+
+    /**
+     * The case of issue #18: SIGKILL of an {@code apply --down} with links, here while its four
+     * shells read the container namespaces (each runs nsenter and ip for one namespace after the
+     * other). None of them reads on, and the next {@code apply --down} rolls the killed one back
+     * and takes everything down.
+     */
+    @Test
+    void aKilledDownsProcessesDieWithIt() throws Exception {
+        Path policy = manyContainers();
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            Run up = Run.netpolc("apply", "--netns", ns.name, "--state-dir", state.toString(), policy.toString());
+            assertEquals(0, up.exitCode(), up.err());
+            assertEquals(CONTAINERS, ns.children().size());
+            killWhile(ns, "reading the container namespaces",
+                    cmd -> cmd.contains(" --net=" + Kernel.NETNS_DIR + "/" + ns.prefix()) && !cmd.contains(" -c "),
+                    "apply", "--down", "--netns", ns.name, "--state-dir", state.toString());
+            Run down = Run.netpolc("apply", "--down", "--netns", ns.name, "--state-dir", state.toString());
+            assertEquals(0, down.exitCode(), () -> "the apply --down after the kill failed:\n" + down.out() + down.err());
+            assertEquals(List.of(), ns.children(), "container namespaces left");
         }
     }
 }
