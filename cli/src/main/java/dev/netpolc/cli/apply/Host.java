@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 public final class Host {
 
     /**
-     * The shell that each tool runs under, started as {@code setsid setpriv --pdeathsig TERM sh -c
-     * KEEPER sh JVM-PID TOOL ARGS...}: {@code setsid} makes it the leader of a session and process
+     * The shell that a tool which may start processes of its own (a script) runs under, started
+     * as {@code setsid setpriv --pdeathsig TERM sh -c KEEPER sh JVM-PID TOOL ARGS...}:
+     * {@code setsid} makes it the leader of a session and process
      * group of its own (which the tool and whatever the tool starts belong to, and nothing else),
      * {@code setpriv --pdeathsig TERM} has the kernel send it SIGTERM when its parent goes, and on
      * SIGTERM it kills its whole process group with SIGKILL. It starts the tool in the background
