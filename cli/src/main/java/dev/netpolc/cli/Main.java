@@ -144,10 +144,11 @@ public final class Main {
      * The launcher's training run for the cache of {@code apply} and {@code status} (not a user
      * command, not listed): applies the policy file {@code args[1]} to this process's own network
      * namespace with the backend {@code args[3]}, firewall only, keeping its state in
-     * {@code args[2]}; applies it again, asks for its status and takes it down. The launcher runs
-     * it under {@code unshare --net}, in a namespace that is created for the process and goes with
-     * it; it refuses to run in its parent's namespace, or in one that holds a link besides the
-     * loopback.
+     * {@code args[2]}; applies it again, asks for its status and takes it down (firewall only,
+     * every step: no step reads or deletes links or container namespaces). The launcher runs it
+     * under {@code unshare --net --mount}, in a network namespace that is created for the process
+     * and goes with it, with an empty tmpfs of its own on {@code /run/netns}; it refuses to run
+     * anywhere else ({@link #inNetnsOfItsOwn}, {@link #withNetnsDirOfItsOwn}).
      */
     private static int trainingApply(String[] args, Io io) throws UsageException {
         if (args.length != 4) {
@@ -156,6 +157,11 @@ public final class Main {
         if (!inNetnsOfItsOwn()) {
             io.err().println("netpolc: __training-apply runs only in a network namespace of its own (unshare --net),"
                     + " with no link but the loopback");
+            return ExitCode.USAGE;
+        }
+        if (!withNetnsDirOfItsOwn()) {
+            io.err().println("netpolc: __training-apply runs only in a mount namespace of its own (unshare --mount)"
+                    + " with an empty /run/netns that its parent does not see (a tmpfs mounted there)");
             return ExitCode.USAGE;
         }
         PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
@@ -167,7 +173,7 @@ public final class Main {
             {"apply", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
             {"apply", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
             {"status", "--firewall-only", "--backend", backend, "--state-dir", state, policy},
-            {"apply", "--down", "--state-dir", state},
+            {"apply", "--down", "--firewall-only", "--state-dir", state},
         };
         int worst = ExitCode.OK;
         for (String[] line : lines) {
@@ -197,6 +203,42 @@ public final class Main {
             }
             return true;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the named network namespaces this process sees are its own: it runs in another
+     * mount namespace than its parent, and {@code /run/netns} there is an empty directory on
+     * another file system than the one its parent sees at {@code /run/netns} (or at {@code /run}
+     * when the parent has none), as after the launcher's {@code unshare --mount} and its tmpfs. So
+     * no namespace of the machine can be listed, entered or deleted by name, and a name created
+     * here is not seen outside. False when any of it cannot be read.
+     */
+    static boolean withNetnsDirOfItsOwn() {
+        try {
+            long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+            Path proc = Path.of("/proc/" + parent);
+            if (Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).equals(Files.readSymbolicLink(proc.resolve("ns/mnt")))) {
+                return false;
+            }
+            Path dir = Path.of("/run/netns");
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    return false;
+                }
+            }
+            // /proc/PID/root is the parent's view of the file system, in its mount namespace.
+            Path theirs = proc.resolve("root/run/netns");
+            if (!Files.exists(theirs)) {
+                theirs = proc.resolve("root/run");
+            }
+            Object mine = Files.getAttribute(dir, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return !mine.equals(Files.getAttribute(theirs, "unix:dev"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             return false;
         }
     }

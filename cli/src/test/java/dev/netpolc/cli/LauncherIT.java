@@ -191,6 +191,108 @@ class LauncherIT {
     }
 
     /**
+     * The apply training never sees or touches a named network namespace of the machine (issue
+     * #18: its {@code apply --down} once deleted every namespace under /run/netns whose loopback
+     * carried netpolc's mark). A decoy namespace marked as netpolc marks a container's namespace
+     * ({@code netpolc:netns:NAME} on its loopback, with a link of its own) is there while the
+     * launcher trains apply's cache: it is still there afterwards, unchanged. The training entry
+     * point itself refuses to run with the machine's /run/netns, as under the launcher's old
+     * {@code unshare --net}, or in a mount namespace of its own without a tmpfs there.
+     *
+     * <p>Everything runs in a mount namespace the test makes ({@code unshare --mount}) with a
+     * tmpfs on /run/netns that holds only the decoy, so that a launcher that lost its isolation
+     * deletes the decoy and nothing else: another test's namespaces on the machine are not in
+     * reach.
+     */
+    @Test
+    void theApplyTrainingNeitherSeesNorTouchesTheMachinesNamespaces() throws Exception {
+        Kernel.require("unshare", "mount", "setsid", "setpriv", "ip", "iptables-restore", "iptables-save",
+                "ip6tables-restore", "ip6tables-save", "nft");
+        String chosen = run(Map.of("NETPOLC_WHICH_JAVA", "1")).out().strip();
+        String base = "netpolc" + chosen.replaceAll("[^A-Za-z0-9]", "_") + ".apply";
+        for (String suffix : List.of(".aot", ".jsa", ".failed")) {
+            Files.deleteIfExists(CACHES.resolve(base + suffix));
+        }
+        String decoy = "netpolc-decoy" + ProcessHandle.current().pid();
+        Path state = Files.createTempDirectory("netpolc-decoy-state");
+        String train = "'" + chosen + "' -jar '" + REPO.resolve("cli/target/netpolc.jar") + "' __training-apply"
+                + " policies/docker/a-default-bridge.net '" + state + "/training' iptables";
+        String script = String.join("\n",
+                "set -e",
+                "cd '" + REPO + "'",
+                "if [ -d /run/netns ]; then mount -t tmpfs netpolc-test /run/netns",
+                "else mount -t tmpfs netpolc-test /run && mkdir /run/netns; fi",
+                "ip netns add " + decoy,
+                "ip -n " + decoy + " link set dev lo alias netpolc:netns:" + decoy,
+                "ip -n " + decoy + " link add d0 type bridge",
+                "ip -n " + decoy + " link set dev d0 alias netpolc:bridge:" + decoy,
+                "ip -n " + decoy + " addr add 10.254.0.1/24 dev d0",
+                // Links (without -d: a bridge's timers change by themselves) and addresses.
+                "show() { ip netns list; ip -n " + decoy + " -o link show; ip -n " + decoy + " -4 -o addr show; }",
+                "echo '== before'; show",
+                "echo '== refused'",
+                "set +e",
+                // The launcher's old trainer: a network namespace of its own, the machine's /run/netns.
+                "unshare --net " + train + " 2>&1; echo \"old trainer: $?\"",
+                // A mount namespace of its own, but /run/netns is still the same file system.
+                "unshare --net --mount --propagation private " + train + " 2>&1; echo \"no tmpfs: $?\"",
+                "echo '== guards'; show",
+                "env -u NETPOLC_JAVA -u NETPOLC_CDS -u NETPOLC_JAVA_OPTS bash '" + LAUNCHER + "' status --help >/dev/null;"
+                        + " echo \"launcher: $?\"",
+                "echo '== trained'; show",
+                "ip netns del " + decoy,
+                "");
+        Path file = Files.createTempFile("netpolc-decoy", ".sh");
+        Path out = Files.createTempFile("netpolc-decoy", ".out");
+        Process p = null;
+        try {
+            Files.writeString(file, script);
+            p = new ProcessBuilder(Kernel.which("unshare").toString(), "--mount", "--propagation", "private", "sh",
+                    file.toString()).directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the training did not finish in 300 s");
+            String text = Files.readString(out);
+            assertEquals(0, p.exitValue(), text);
+            String before = section(text, "== before");
+            assertTrue(before.contains(decoy) && before.contains("alias netpolc:netns:" + decoy), text);
+            assertTrue(text.contains("old trainer: 2\n") && text.contains("no tmpfs: 2\n"), text);
+            assertTrue(text.contains("runs only in a mount namespace of its own"), text);
+            assertEquals(before, section(text, "== guards"), "a refused training changed the decoy");
+            assertTrue(text.contains("launcher: 0\n"), text);
+            assertTrue(Files.exists(CACHES.resolve(base + ".aot")) || Files.exists(CACHES.resolve(base + ".jsa")),
+                    "the training did not run, or failed: " + text);
+            assertEquals(before, section(text, "== trained"), "the training changed or deleted the decoy namespace");
+        } finally {
+            // The script's mount namespace, and the decoy in it, go when its last process ends.
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(out);
+            try (Stream<Path> files = Files.walk(state)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** The lines after {@code heading} up to the next heading ("== ...") or the launcher's exit code. */
+    private static String section(String text, String heading) {
+        int at = text.indexOf(heading + "\n");
+        assertTrue(at >= 0, "no " + heading + " in " + text);
+        StringBuilder b = new StringBuilder();
+        for (String line : text.substring(at + heading.length() + 1).split("\n")) {
+            if (line.startsWith("== ") || line.startsWith("launcher: ")) {
+                break;
+            }
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
      * A training run that fails (here an {@code unshare} that refuses) leaves a mark, and the
      * launcher does not train again with the same jar and JVM; the command itself still runs.
      */

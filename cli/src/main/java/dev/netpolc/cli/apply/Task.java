@@ -8,6 +8,13 @@ import java.util.concurrent.FutureTask;
  * (reading the firewall while the policy is rendered, loading the IPv4 and IPv6 tables at the
  * same time); {@link #get} waits for it and hands back its result or its failure. The threads are
  * daemons: a task still reading when apply stops on an error does not keep the process alive.
+ *
+ * <p>A tool that a task runs ({@link Host#run}) is started by the task's thread and gets the
+ * kernel's parent-death signal when that thread ends, not only when apply ends (see
+ * {@link Host#KEEPER}). Each thread here runs one body to its end and {@link Host#run} waits for
+ * the tool it started before it returns, so the thread always outlives its tools; a pool whose
+ * threads can end while a tool they started still runs, or a body that leaves a tool running,
+ * would get that tool killed.
  */
 final class Task<T> {
 
