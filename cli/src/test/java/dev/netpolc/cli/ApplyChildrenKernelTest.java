@@ -188,9 +188,9 @@ class ApplyChildrenKernelTest {
             Run down = Run.netpolc("apply", "--down", "--netns", ns.name, "--state-dir", state.toString(), policy.toString());
             assertEquals(0, down.exitCode(), () -> "the apply --down after the kill failed:\n" + down.out() + down.err());
             assertTrue(down.err().contains("rolled back the interrupted apply"), down.err());
-            // Not asserted: the namespaces that the script's first 'ip -batch' added but that it was
-            // killed before marking carry no mark, so neither the rollback nor --down takes them as
-            // netpolc's; the namespace's close deletes them with the test's prefix.
+            // The namespaces the script's first 'ip -batch' added, killed before it marked them, are
+            // named in the journal as being created: the rollback deletes them.
+            assertEquals(List.of(), ns.children(), "container namespaces left after the rollback and --down");
         }
     }
 

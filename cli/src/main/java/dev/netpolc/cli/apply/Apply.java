@@ -288,7 +288,7 @@ public final class Apply {
                 }
             }
             if (j.links) {
-                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript, owner);
+                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript, owner, j.creating);
                 Links.routesRestore(host, j.routesBack);
                 undone.add("links");
             }
@@ -565,11 +565,14 @@ public final class Apply {
         Map<String, Links.Attrs> attrsBefore = hostAttrs(present, attrs);
         attrsBefore.putAll(Links.insideBefore(inside, scan.inside()));
         Map<String, List<String>> routesBack = Links.routesBack(inside, scan.inside());
+        Set<String> creating = new LinkedHashSet<>();
+        declared.values().stream().filter(d -> d.netns() && !present.containsKey(d.mark()))
+                .forEach(d -> creating.add(d.name()));
         if (!plan.isEmpty()) {
             // Nothing to change, nothing to roll back: the firewall is not written and the link
             // script finds everything there; only the record is rewritten (atomically).
             journal("apply " + o.policyName(), snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
-                    previousLinks, routesBack);
+                    previousLinks, routesBack, creating);
         }
         pause("journal");
         try {
@@ -591,7 +594,7 @@ public final class Apply {
                 // script of the last apply again when that recreates what this apply deleted, and
                 // set the MTU, master and addresses back.
                 done.add(new Step("links", () -> {
-                    Links.restore(host, present, attrsBefore, previousLinks, owner);
+                    Links.restore(host, present, attrsBefore, previousLinks, owner, creating);
                     Links.routesRestore(host, routesBack);
                 }));
                 // Stale links first: a container that moved to another network gets its interface name back.
@@ -701,13 +704,14 @@ public final class Apply {
     /** Writes the journal of this transaction before its first change. */
     private void journal(String what, Snapshot snap, Map<String, Set<String>> written, boolean links,
             Map<String, Links.Owned> present, Map<String, Links.Attrs> attrsBefore, String previousLinks,
-            Map<String, List<String>> routesBack) throws ApplyException {
+            Map<String, List<String>> routesBack, Set<String> creating) throws ApplyException {
         Map<String, Journal.Xt> xt = new LinkedHashMap<>();
         written.forEach((tool, tables) -> xt.put(tool, new Journal.Xt(snap.xtablesText.get(tool), tables)));
         Journal j = new Journal(what, ProcessHandle.current().pid(), Instant.now().toString(), xt, snap.nft, links,
                 links ? present : Map.of(), links ? attrsBefore : Map.of(), links ? previousLinks : "",
                 store.recordFiles());
         j.routesBack = links ? routesBack : Map.of();
+        j.creating = links ? creating : Set.of();
         j.write(store);
     }
 
@@ -1086,7 +1090,7 @@ public final class Apply {
         }
         Map<String, Links.Attrs> attrsBefore = o.firewallOnly() ? Map.of() : hostAttrs(present, Links.attrs(host));
         journal("apply --down", snap, written(merged, dropped), !o.firewallOnly(), present, attrsBefore,
-                store.applied("applied.iplink"), Map.of());
+                store.applied("applied.iplink"), Map.of(), Set.of());
         try {
             writeXtables(snap, merged, dropped);
             for (String t : tables) {
@@ -1098,7 +1102,7 @@ public final class Apply {
             }
             if (!o.firewallOnly()) {
                 done.add(new Step("links", () -> Links.restore(host, present, attrsBefore, store.applied("applied.iplink"),
-                        owner)));
+                        owner, Set.of())));
                 Links.removeStale(host, present, Map.of(), owner);
             }
             if (!sysctls.isEmpty()) {

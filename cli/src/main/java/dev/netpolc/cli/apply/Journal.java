@@ -55,6 +55,11 @@ final class Journal {
      * repairs back (after the links' attributes, so that their gateways are reachable again).
      */
     Map<String, List<String>> routesBack = Map.of();
+    /**
+     * The container namespaces the transaction's setup script creates: a kill between creating
+     * one and marking it leaves it unmarked, and the rollback deletes it if it is still so.
+     */
+    Set<String> creating = Set.of();
     /** The state record files that existed (name to content); others are deleted on recovery. */
     final Map<String, String> record;
 
@@ -104,6 +109,7 @@ final class Journal {
         StringBuilder rb = new StringBuilder();
         routesBack.forEach((ns, lines) -> rb.append(ns).append('\t').append(String.join("\t", lines)).append('\n'));
         p.put("links.routes", rb.toString());
+        p.put("links.creating", String.join(",", creating));
         p.put("record-files", String.join(",", record.keySet()));
         record.forEach((name, text) -> p.put("record." + name, text));
         // KEY BYTES, a newline, then the value's BYTES bytes of UTF-8 and a newline: the snapshots
@@ -209,6 +215,7 @@ final class Journal {
             }
         }
         j.routesBack = routes;
+        j.creating = new LinkedHashSet<>(list(p.getProperty("links.creating", "")));
         return j;
     }
 

@@ -366,10 +366,11 @@ final class Links {
      * missing, then sets the MTU, master, up state and addresses of the links in {@code attrs}
      * back: host links by name, links inside a container namespace by "NAMESPACE/NAME".
      */
-    static void restore(Host host, Map<String, Owned> before, Map<String, Attrs> attrs, String script, String owner)
-            throws ApplyException {
+    static void restore(Host host, Map<String, Owned> before, Map<String, Attrs> attrs, String script, String owner,
+            java.util.Set<String> creating) throws ApplyException {
         Map<String, Owned> now = present(host, owner);
         removeStale(host, now, before, owner);
+        removeUnmarked(host, creating);
         boolean missing = before.entrySet().stream().anyMatch(e -> now.get(e.getKey()) == null
                 || !now.get(e.getKey()).name().equals(e.getValue().name()));
         if (missing && !script.isEmpty()) {
@@ -828,6 +829,30 @@ final class Links {
                 if (!o.netns() && left.containsKey(o.mark()) && left.get(o.mark()).name().equals(o.name())) {
                     throw new ApplyException("cannot delete " + o.describe() + ": " + r.reason());
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes those of {@code names} (namespaces a transaction's setup was creating) that exist with
+     * no mark on their loopback: created, then interrupted before the mark was set. One with any
+     * mark is left (this owner's went with {@link #removeStale}; another's is not this apply's).
+     */
+    static void removeUnmarked(Host host, java.util.Set<String> names) throws ApplyException {
+        List<String> gone = new ArrayList<>();
+        for (String ns : names) {
+            if (!Files.exists(Host.NETNS_DIR.resolve(ns))) {
+                continue;
+            }
+            Host.Result lo = host.run(null, "ip", "-n", ns, "-o", "link", "show", "dev", "lo");
+            if (lo.ok() && !lo.out().contains("    alias ")) {
+                gone.add("netns del " + ns);
+            }
+        }
+        if (!gone.isEmpty()) {
+            Host.Result r = host.run(String.join("\n", gone) + "\n", "ip", "-force", "-batch", "-");
+            if (!r.ok()) {
+                throw new ApplyException("cannot delete the namespaces an interrupted setup left unmarked: " + r.reason());
             }
         }
     }
