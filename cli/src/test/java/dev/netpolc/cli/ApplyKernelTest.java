@@ -268,6 +268,22 @@ class ApplyKernelTest {
         }
     }
 
+    /** A chain the policy writes that no apply of this state directory made (Docker's own) is refused. */
+    @Test
+    void aChainOfThePolicysNameThatThisStateDidNotMakeIsRefused() {
+        try (Kernel.Netns ns = new Kernel.Netns()) {
+            assertTrue(ns.exec("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+                    + ":DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -s 10.8.0.0/16 -j DROP\nCOMMIT\n",
+                    "iptables-restore").ok());
+            Snapshot before = snapshot(ns);
+            Run r = apply(ns, "--firewall-only", A);
+            assertEquals(3, r.exitCode(), r.out() + r.err());
+            assertTrue(r.err().contains("the policy writes chains that exist already and that no apply of this state"
+                    + " directory made: iptables filter DOCKER-USER"), r.err());
+            assertEquals(before, snapshot(ns));
+        }
+    }
+
     /** The sysctls apply turned on are set back by --down to what they were before its first apply. */
     @Test
     void downPutsTheSysctlsBackAsTheyWereBeforeTheFirstApply() {

@@ -95,6 +95,11 @@ public final class Apply {
             "links", "record");
 
     private Options o;
+    /**
+     * A dry run found an interrupted apply's journal: the namespace holds what that apply wrote
+     * and did not record, which a real apply rolls back before it looks.
+     */
+    private boolean journalPending;
     private final PrintStream err;
     private final Host host;
     private final StateStore store;
@@ -179,19 +184,23 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                if (o.dryRun()) {
+                    s.readOnly();
+                }
                 s.check();
                 if (!o.dryRun()) {
                     s.lock(StateStore.namespaceKey(o.netns()));
+                    // The rollback first, with the owner its journal names; then the owner and the
+                    // recorded backend, from the state as the rollback left it.
+                    a.recover("apply");
+                } else if (Journal.read(s.dir()) != null) {
+                    a.journalPending = true;
+                    err.println("netpolc: apply: an interrupted apply left its journal in " + s.dir() + "; a real"
+                            + " apply rolls that back first. The plan below is from the namespace as it is now");
                 }
                 // A dry run makes no owner: with none, nothing marked is this apply's.
                 a.owner = s.owner(!o.dryRun());
                 a.defaultBackend();
-                if (!o.dryRun()) {
-                    a.recover("apply");
-                } else if (Journal.read(s.dir()) != null) {
-                    err.println("netpolc: apply: an interrupted apply left its journal in " + s.dir() + "; a real"
-                            + " apply rolls that back first. The plan below is from the namespace as it is now");
-                }
                 return a.run(in, out);
             }
         } catch (ApplyException e) {
@@ -205,12 +214,15 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                if (o.dryRun()) {
+                    s.readOnly();
+                }
                 s.check();
-                a.owner = s.owner(false);
                 if (!o.dryRun()) {
                     s.lock(StateStore.namespaceKey(o.netns()));
                     a.recover("apply --down");
                 }
+                a.owner = s.owner(false);
                 return a.runDown(out);
             }
         } catch (ApplyException e) {
@@ -224,12 +236,15 @@ public final class Apply {
         try {
             Apply a = new Apply(o, err);
             try (StateStore s = a.store) {
+                if (!s.has(Journal.FILE)) {
+                    s.readOnly();
+                }
                 s.check();
-                a.owner = s.owner(false);
                 if (Journal.read(s.dir()) != null) {
                     s.lock(StateStore.namespaceKey(o.netns()));
                     a.recover("status");
                 }
+                a.owner = s.owner(false);
                 return a.runStatus(out);
             }
         } catch (ApplyException e) {
@@ -255,6 +270,57 @@ public final class Apply {
         } catch (ApplyException e) {
             err.println("netpolc: apply --confirmed: " + e.getMessage());
             return e.isUsage() ? USAGE : FAILED;
+        }
+    }
+
+    /**
+     * Refuses when a user chain the policy is to write exists already and no apply of this state
+     * directory wrote it ({@code recorded}: the recorded scripts): Docker's own chains on a host
+     * where Docker runs, another apply's, or leftovers. Its name alone does not make it netpolc's.
+     */
+    private static void refuseChainsNotMade(Snapshot snap, Map<String, Map<String, Table>> intended,
+            List<Map<String, Table>> recorded) throws ApplyException {
+        List<String> taken = new ArrayList<>();
+        for (var family : intended.entrySet()) {
+            Map<String, Table> saved = snap.xtables.getOrDefault(family.getKey(), Map.of());
+            for (Table t : family.getValue().values()) {
+                Table s = saved.get(t.name);
+                for (Xtables.Chain c : t.chains.values()) {
+                    if (c.builtin() || s == null || !s.chains.containsKey(c.name())) {
+                        continue;
+                    }
+                    boolean made = false;
+                    for (Map<String, Table> script : recorded) {
+                        Table r = script.get(t.name);
+                        made |= r != null && r.chains.containsKey(c.name());
+                    }
+                    if (!made) {
+                        taken.add(family.getKey() + " " + t.name + " " + c.name());
+                    }
+                }
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new ApplyException("the policy writes chains that exist already and that no apply of this state"
+                    + " directory made: " + String.join(", ", taken.subList(0, Math.min(8, taken.size())))
+                    + (taken.size() > 8 ? " and " + (taken.size() - 8) + " more" : "") + ". netpolc replaces only its"
+                    + " own chains. If they are another tool's (Docker's, on a host where Docker runs), do not apply"
+                    + " there, or give the policy another 'chain-prefix'; if another state directory's apply made"
+                    + " them, use that one (--state-dir); if they are left over, delete them ('iptables -F CHAIN;"
+                    + " iptables -X CHAIN' and the rules that jump to them)");
+        }
+    }
+
+    /** The tables of a recorded iptables script; a damaged one is refused with the way out. */
+    private Map<String, Table> recorded(String name) throws ApplyException {
+        String text = store.applied(name);
+        try {
+            return Xtables.parse(text);
+        } catch (RuntimeException e) {
+            throw new ApplyException("the state file " + store.file(name) + " is damaged (it is not what iptables-save"
+                    + " prints: " + e + "). Put it back, or delete the record's files (" + store.dir()
+                    + "/record.properties and " + store.dir() + "/applied.*) and apply again: apply then works from"
+                    + " the namespace as it finds it");
         }
     }
 
@@ -288,7 +354,7 @@ public final class Apply {
                 }
             }
             if (j.links) {
-                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript, owner, j.creating);
+                Links.restore(host, j.linksBefore, j.attrsBefore, j.linkScript, j.owner, j.creating);
                 Links.routesRestore(host, j.routesBack);
                 undone.add("links");
             }
@@ -465,8 +531,8 @@ public final class Apply {
         List<Map<String, Table>> known = new ArrayList<>();
         if (record != null) {
             prefixes.add(record.getProperty("prefix", intent.prefix()));
-            known.add(Xtables.parse(store.applied("applied.iptables")));
-            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+            known.add(recorded("applied.iptables"));
+            known.add(recorded("applied.ip6tables"));
         }
         Map<String, Map<String, Table>> intended = new LinkedHashMap<>();
         intended.put("iptables", o.firewall() == Firewall.IPTABLES ? Xtables.parse(intent.ipv4()) : Map.of());
@@ -475,6 +541,9 @@ public final class Apply {
         IptablesState own = new IptablesState(prefixes, known);
         Snapshot snap = snapTask.get();
         timed("snapshot");
+        if (!journalPending) {
+            refuseChainsNotMade(snap, intended, record == null ? List.of() : known.subList(0, 2));
+        }
         boolean forwardPolicy = intent.layout() == Layout.DOCKER;
 
         List<String> plan = new ArrayList<>();
@@ -712,6 +781,7 @@ public final class Apply {
                 store.recordFiles());
         j.routesBack = links ? routesBack : Map.of();
         j.creating = links ? creating : Set.of();
+        j.owner = owner == null ? "" : owner;
         j.write(store);
     }
 
@@ -1059,8 +1129,8 @@ public final class Apply {
             if ("nftables".equals(record.getProperty("backend"))) {
                 tables.add(record.getProperty("nft-table"));
             }
-            known.add(Xtables.parse(store.applied("applied.iptables")));
-            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+            known.add(recorded("applied.iptables"));
+            known.add(recorded("applied.ip6tables"));
         }
         IptablesState own = new IptablesState(prefixes, known);
         Snapshot snap = new Snapshot(tables, false);
@@ -1194,8 +1264,8 @@ public final class Apply {
         List<Map<String, Table>> known = new ArrayList<>();
         if (record != null) {
             prefixes.add(record.getProperty("prefix", intent.prefix()));
-            known.add(Xtables.parse(store.applied("applied.iptables")));
-            known.add(Xtables.parse(store.applied("applied.ip6tables")));
+            known.add(recorded("applied.iptables"));
+            known.add(recorded("applied.ip6tables"));
         }
         Map<String, Map<String, Table>> intended = new LinkedHashMap<>();
         intended.put("iptables", firewall == Firewall.IPTABLES ? Xtables.parse(intent.ipv4()) : Map.of());
@@ -1209,7 +1279,9 @@ public final class Apply {
         if (firewall == Firewall.NFTABLES) {
             drift.addAll(lineDiff("nftables inet " + intent.nftTable() + ": ", snap.nft.get(intent.nftTable()),
                     nftExpected(intent.nft(), intent.nftTable())));
-        } else if (snap.nft.get(intent.nftTable()) != null) {
+        } else if (snap.nft.get(intent.nftTable()) != null && record != null
+                && "nftables".equals(record.getProperty("backend")) && intent.nftTable().equals(record.getProperty("nft-table"))) {
+            // Only a table this state directory made is apply's to remove; another's is not drift.
             drift.add("- nftables: table inet " + intent.nftTable());
         }
         if (!firewallOnly) {

@@ -60,6 +60,11 @@ final class Journal {
      * one and marking it leaves it unmarked, and the rollback deletes it if it is still so.
      */
     Set<String> creating = Set.of();
+    /**
+     * The owner in the marks of the links the transaction made (StateStore#owner): "" for one
+     * from before owners, whose journal does not name one.
+     */
+    String owner = "";
     /** The state record files that existed (name to content); others are deleted on recovery. */
     final Map<String, String> record;
 
@@ -110,6 +115,7 @@ final class Journal {
         routesBack.forEach((ns, lines) -> rb.append(ns).append('\t').append(String.join("\t", lines)).append('\n'));
         p.put("links.routes", rb.toString());
         p.put("links.creating", String.join(",", creating));
+        p.put("owner", owner);
         p.put("record-files", String.join(",", record.keySet()));
         record.forEach((name, text) -> p.put("record." + name, text));
         // KEY BYTES, a newline, then the value's BYTES bytes of UTF-8 and a newline: the snapshots
@@ -216,6 +222,10 @@ final class Journal {
         }
         j.routesBack = routes;
         j.creating = new LinkedHashSet<>(list(p.getProperty("links.creating", "")));
+        j.owner = p.getProperty("owner", "");
+        if (!j.owner.matches("[0-9a-f]{16}|")) {
+            throw new IllegalArgumentException("owner '" + j.owner + "'");
+        }
         return j;
     }
 

@@ -864,7 +864,7 @@ final class Links {
             file = Files.createTempFile("netpolc-apply", ".sh");
             Files.writeString(file, script);
             Host.Result r = host.run(null, "env", "NETPOLC_NETNS_PREFIX=" + host.containerPrefix(),
-                    "NETPOLC_OWNER=" + owner, "sh",
+                    "NETPOLC_OWNER=" + (owner == null ? "" : owner), "sh",
                     file.toString());
             if (!r.ok()) {
                 throw new ApplyException("the link setup script failed: " + r.reason());

@@ -57,6 +57,8 @@ final class StateStore implements AutoCloseable {
     private final Path base;
     private final Path dir;
     private boolean checked;
+    /** For --dry-run and status, which change nothing: lax read bits are left as they are. */
+    private boolean readOnly;
     private FileChannel lockChannel;
     private FileLock lock;
     private FileChannel nsLockChannel;
@@ -69,6 +71,11 @@ final class StateStore implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /** Makes {@link #check} change nothing (for --dry-run and status). */
+    void readOnly() {
+        readOnly = true;
     }
 
     /**
@@ -201,12 +208,12 @@ final class StateStore implements AutoCloseable {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     break;
                 }
-                refuseUnsafe(p, true);
+                refuseUnsafe(p, true, !readOnly);
             }
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                     for (Path f : entries) {
-                        refuseUnsafe(f, false);
+                        refuseUnsafe(f, false, !readOnly);
                     }
                 }
             }
@@ -227,6 +234,11 @@ final class StateStore implements AutoCloseable {
      * execute bits of others.
      */
     static void refuseUnsafe(Path p, boolean dir) throws ApplyException, IOException {
+        refuseUnsafe(p, dir, true);
+    }
+
+    /** As {@link #refuseUnsafe(Path, boolean)}; the read and execute bits of others are taken away only with {@code tighten}. */
+    static void refuseUnsafe(Path p, boolean dir, boolean tighten) throws ApplyException, IOException {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -251,7 +263,7 @@ final class StateStore implements AutoCloseable {
                     + " (mode " + String.format("%04o", mode & 07777) + "); a rollback runs what the state holds as root,"
                     + " so apply refuses it. Check that nobody changed it, then 'chmod -R go-w " + p + "'");
         }
-        if ((mode & 0077) != 0) {
+        if (tighten && (mode & 0077) != 0) {
             Files.setPosixFilePermissions(p, dir ? DIR_MODE : FILE_MODE);
         }
     }
