@@ -72,7 +72,7 @@ class IplinkBackendTest {
         String script = new IplinkBackend(IplinkBackend.Script.SETUP).render(p);
         assertTrue(script.contains("ns=\"$p\"'it'\\''s'\n"), script);
         String teardown = new IplinkBackend(IplinkBackend.Script.TEARDOWN).render(p);
-        assertTrue(teardown.contains("drop_netns \"$p\"'it'\\''s' 'netpolc:netns:it'\\''s'\n"), teardown);
+        assertTrue(teardown.contains("drop_netns \"$p\"'it'\\''s' 'netpolc:netns:it'\\''s'\"$o\"\n"), teardown);
         assertThrows(IllegalArgumentException.class, () -> new IplinkBackend(IplinkBackend.Script.BATCH).render(p),
                 "ip -batch has no escapes: a name that is not a plain word must be refused, not printed");
     }
