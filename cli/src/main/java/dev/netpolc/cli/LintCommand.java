@@ -56,7 +56,7 @@ final class LintCommand implements Command {
         o.addOption(Option.builder("e").longOpt("enable").hasArg().argName("ID").desc("enable a lint check (or all)").get());
         o.addOption(Option.builder("d").longOpt("disable").hasArg().argName("ID").desc("disable a lint check (or all)").get());
         o.addOption(Option.builder("c").longOpt("check-output").desc("compile every target and run its validator").get());
-        o.addOption(Option.builder("l").longOpt("list-checks").desc("list the lint checks and exit").get());
+        o.addOption(Option.builder().longOpt("list-checks").desc("list the lint checks and exit").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
     }

@@ -24,6 +24,11 @@ public final class Main {
 
     private Main() {}
 
+    /** Every command, in the order the overview lists them. */
+    static List<Command> commands() {
+        return COMMANDS;
+    }
+
     public static void main(String[] args) {
         PrintStream out = Stdout.process();
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
