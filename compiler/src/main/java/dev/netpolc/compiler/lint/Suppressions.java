@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
  */
 public final class Suppressions {
 
-    /** {@code # netpolc: ignore CODES [-- REASON]}, alone on its line. */
-    private static final Pattern COMMENT = Pattern.compile(
-            "^(\\s*)#\\s*netpolc:\\s*ignore\\b\\s*([^\\s-][^-]*?)?\\s*(?:--\\s*(.*?))?\\s*$");
+    /**
+     * {@code # netpolc: ignore CODES [-- REASON]}, alone on its line; the rest after "ignore" is
+     * split by hand (one pass, whatever the line holds).
+     */
+    private static final Pattern COMMENT = Pattern.compile("^([ \\t]*)#[ \\t]*netpolc:[ \\t]*ignore(?![A-Za-z0-9_])(.*)$");
 
     /** One suppression comment and the lines of the item it covers. */
     record Suppression(SourceSpan span, Set<String> codes, boolean reasoned, int firstLine, int lastLine) {}
@@ -53,15 +55,16 @@ public final class Suppressions {
             if (!m.matches()) {
                 continue;
             }
+            String rest = m.group(2);
+            int dashes = rest.indexOf("--");
+            String list = dashes < 0 ? rest : rest.substring(0, dashes);
             Set<String> codes = new LinkedHashSet<>();
-            if (m.group(2) != null) {
-                for (String c : m.group(2).split("[,\\s]+")) {
-                    if (!c.isBlank()) {
-                        codes.add(c.toUpperCase(Locale.ROOT));
-                    }
+            for (String c : list.split("[,\\s]+")) {
+                if (!c.isBlank()) {
+                    codes.add(c.toUpperCase(Locale.ROOT));
                 }
             }
-            boolean reasoned = m.group(3) != null && !m.group(3).isBlank();
+            boolean reasoned = dashes >= 0 && !rest.substring(dashes + 2).isBlank();
             int first = i + 1;
             while (first < lines.length && (lines[first].isBlank() || lines[first].stripLeading().startsWith("#"))) {
                 first++;
