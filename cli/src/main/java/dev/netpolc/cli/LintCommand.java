@@ -103,7 +103,13 @@ final class LintCommand implements Command {
 
         // compile everything first: a file another linted file includes is linted as part of it
         Map<String, CompileResult> results = new LinkedHashMap<>();
+        Set<Path> named = new java.util.HashSet<>();
         for (String arg : arguments) {
+            Path real = mainPath(arg, io);
+            if (real != null && !named.add(real)) {
+                // the same file under another spelling ('p/a.net' and './p/a.net')
+                continue;
+            }
             try {
                 results.put(arg, PolicyInput.compile(arg, io));
             } catch (IOException e) {
@@ -115,7 +121,7 @@ final class LintCommand implements Command {
         Map<String, String> sources = new HashMap<>();
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, CompileResult> e : results.entrySet()) {
-            if (includedByAnother(e.getKey(), e.getValue(), results)) {
+            if (includedByAnother(e.getKey(), results, io)) {
                 continue;
             }
             String arg = e.getKey();
@@ -231,23 +237,37 @@ final class LintCommand implements Command {
 
     /**
      * Whether another file being linted includes this one (then its findings come with that file's),
-     * unless the two include each other.
+     * unless the two include each other. Files are compared by their real paths; standard input and
+     * pipes, which have none, are never included.
      */
-    private static boolean includedByAnother(String arg, CompileResult mine, Map<String, CompileResult> results) {
-        Path me = mine.paths().isEmpty() ? null : mine.paths().get(0);
-        if (me == null || arg.equals("-")) {
+    private static boolean includedByAnother(String arg, Map<String, CompileResult> results, Io io) {
+        Path me = mainPath(arg, io);
+        if (me == null) {
             return false;
         }
         for (Map.Entry<String, CompileResult> other : results.entrySet()) {
-            List<Path> theirs = other.getValue().paths();
-            if (other.getKey().equals(arg) || theirs.isEmpty() || theirs.get(0).equals(me)) {
+            Path them = mainPath(other.getKey(), io);
+            if (me.equals(them) || !other.getValue().paths().contains(me)) {
                 continue;
             }
-            if (theirs.subList(1, theirs.size()).contains(me) && !mine.paths().contains(theirs.get(0))) {
+            if (them == null || !results.get(arg).paths().contains(them)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The real path of a regular policy file, or null for standard input, a pipe or a device. */
+    private static Path mainPath(String arg, Io io) {
+        if (arg.equals("-")) {
+            return null;
+        }
+        Path p = io.cwd().resolve(arg);
+        try {
+            return Files.isRegularFile(p) ? p.toRealPath() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

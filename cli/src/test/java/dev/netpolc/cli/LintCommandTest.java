@@ -66,6 +66,12 @@ class LintCommandTest {
         // a file named both alone and through its directory is linted once
         Run twice = lint("--format", "json", "p/b.net", "p");
         assertEquals(List.of("p/b.net", "p/a.net", "p/sub/a.net"), names(ModelJson.MAPPER.readTree(twice.out()).get("policies")));
+        Run spelt = lint("--format", "json", "./p/b.net", "p", "p/../p/sub/a.net");
+        assertEquals(List.of("./p/b.net", "p/a.net", "p/sub/a.net"), names(ModelJson.MAPPER.readTree(spelt.out()).get("policies")));
+        // standard input that includes a file given too: the file is linted through it
+        Run stdin = Run.netpolcIn(dir, "include \"p/_frag.net\"\ncontainer s { attach frag }\n".getBytes(),
+                "lint", "--format", "json", "p/_frag.net", "-");
+        assertEquals(List.of("<stdin>"), names(ModelJson.MAPPER.readTree(stdin.out()).get("policies")));
     }
 
     private static List<String> names(JsonNode array) {
