@@ -47,8 +47,18 @@ final class Kernel {
         if (inCi()) {
             fail(message + " (CI=true: these tests must run in CI; .ci/run installs what they need)");
         }
-        System.err.println("*** SKIPPED: " + message + " ***");
+        skipped(message);
         Assumptions.abort(message);
+    }
+
+    /** The skip messages printed so far: each is printed once per run, not once per test. */
+    private static final java.util.Set<String> PRINTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Prints the loud line of a skip, the first time this run skips for that reason. */
+    static void skipped(String message) {
+        if (PRINTED.add(message)) {
+            System.err.println("*** SKIPPED: " + message + " (and every other test that needs it) ***");
+        }
     }
 
     /** "TEST needs root, nft" for what is missing of root (when asked) and the tools, or null when nothing is. */

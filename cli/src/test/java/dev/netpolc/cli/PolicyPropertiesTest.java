@@ -206,7 +206,7 @@ class PolicyPropertiesTest {
             if (missing == null || Kernel.inCi()) {
                 return SkipResult.doNotSkip();
             }
-            System.err.println("*** SKIPPED: " + missing + " ***");
+            Kernel.skipped(missing);
             return SkipResult.skip(missing);
         }
     }
