@@ -93,11 +93,13 @@ final class LintCommand implements Command {
             throw new UsageException("lint: expected at least one POLICY file");
         }
         Severity failOn = failOn(line);
+        boolean failOnGiven = line.hasOption("fail-on") || line.hasOption("warnings-as-errors");
         String colourMode = line.getOptionValue("color", "auto");
         if (!List.of("auto", "always", "never").contains(colourMode)) {
             throw new UsageException("lint: unknown --color '" + colourMode + "'; choose auto, always or never");
         }
-        Set<String> enabled = enabledChecks(line);
+        enabledChecks(line, LintConfig.NONE); // a wrong code on the command line is a usage error before anything is read
+        Map<Path, LintConfig> configs = new HashMap<>();
         List<Unreadable> unreadable = new ArrayList<>();
         List<String> arguments = expand(line.getArgList(), io, unreadable);
 
@@ -126,9 +128,14 @@ final class LintCommand implements Command {
             }
             String arg = e.getKey();
             CompileResult result = e.getValue();
+            LintConfig config = LintConfig.find(configDir(arg, io), configs);
+            if (!failOnGiven && config.failOn() != null) {
+                Severity s = failOn(config.failOn(), false, " in '" + config.file() + "'");
+                failOn = s == Severity.WARNING ? s : failOn;
+            }
             files.add(PolicyInput.display(arg));
             sources.putAll(result.sources());
-            all.addAll(Linter.lint(result, enabled));
+            all.addAll(Linter.lint(result, enabledChecks(line, config)));
             if (line.hasOption("check-output") && result.policy() != null) {
                 all.addAll(Validators.check(result.policy(), PolicyInput.display(arg), io));
             }
@@ -171,7 +178,10 @@ final class LintCommand implements Command {
      * any finding, as {@code warning} does.
      */
     private static Severity failOn(Args line) throws UsageException {
-        String given = line.getOptionValue("fail-on");
+        return failOn(line.getOptionValue("fail-on"), line.hasOption("warnings-as-errors"), "");
+    }
+
+    private static Severity failOn(String given, boolean warningsAsErrors, String where) throws UsageException {
         Severity s;
         if (given == null) {
             s = Severity.ERROR;
@@ -185,10 +195,10 @@ final class LintCommand implements Command {
                     s = Severity.WARNING;
                     break;
                 default:
-                    throw new UsageException("lint: unknown --fail-on '" + given + "'; choose error, warning or note");
+                    throw new UsageException("lint: unknown --fail-on '" + given + "'" + where + "; choose error, warning or note");
             }
         }
-        if (line.hasOption("warnings-as-errors")) {
+        if (warningsAsErrors) {
             if (given != null && s == Severity.ERROR) {
                 throw new UsageException("lint: --warnings-as-errors is --fail-on warning; it contradicts --fail-on " + given);
             }
@@ -257,6 +267,12 @@ final class LintCommand implements Command {
         return false;
     }
 
+    /** Where the configuration file is looked for: the policy's directory, or the working directory for a stream. */
+    private static Path configDir(String arg, Io io) {
+        Path real = mainPath(arg, io);
+        return real != null ? real.getParent() : io.cwd();
+    }
+
     /** The real path of a regular policy file, or null for standard input, a pipe or a device. */
     private static Path mainPath(String arg, Io io) {
         if (arg.equals("-")) {
@@ -271,32 +287,44 @@ final class LintCommand implements Command {
     }
 
     /**
-     * Every warning code, then --enable/--disable in the order given: each a comma-separated list of
-     * codes, or "all" for every warning. Errors cannot be disabled.
+     * Every warning code, then the configuration file's {@code disable} and {@code enable}, then
+     * --enable/--disable in the order given: each a comma-separated list of codes, or "all" for
+     * every warning. Errors cannot be disabled.
      */
-    private static Set<String> enabledChecks(Args line) throws UsageException {
-        Set<String> ids = Linter.warningCodes();
-        Set<String> enabled = new LinkedHashSet<>(ids);
+    private static Set<String> enabledChecks(Args line, LintConfig config) throws UsageException {
+        Set<String> enabled = new LinkedHashSet<>(Linter.warningCodes());
+        String where = config.file() == null ? "" : " in '" + config.file() + "'";
+        for (String id : config.disable()) {
+            change(enabled, false, id, where);
+        }
+        for (String id : config.enable()) {
+            change(enabled, true, id, where);
+        }
         for (Args.Given g : line.given()) {
             Option o = g.option();
             if (!o.getLongOpt().equals("enable") && !o.getLongOpt().equals("disable")) {
                 continue;
             }
             for (String part : g.value().split(",", -1)) {
-                String id = part.strip().toUpperCase(java.util.Locale.ROOT);
-                Set<String> target = id.equals("ALL") ? ids : Set.of(id);
-                if (!id.equals("ALL") && !ids.contains(id)) {
-                    throw new UsageException("lint: unknown warning code '" + part.strip() + "'" + (isError(id)
-                            ? " (it is an error, which cannot be disabled)" : "") + "; run 'netpolc lint --list-checks'");
-                }
-                if (o.getLongOpt().equals("enable")) {
-                    enabled.addAll(target);
-                } else {
-                    enabled.removeAll(target);
-                }
+                change(enabled, o.getLongOpt().equals("enable"), part, "");
             }
         }
         return enabled;
+    }
+
+    private static void change(Set<String> enabled, boolean enable, String given, String where) throws UsageException {
+        Set<String> ids = Linter.warningCodes();
+        String id = given.strip().toUpperCase(java.util.Locale.ROOT);
+        Set<String> target = id.equals("ALL") ? ids : Set.of(id);
+        if (!id.equals("ALL") && !ids.contains(id)) {
+            throw new UsageException("lint: unknown warning code '" + given.strip() + "'" + where + (isError(id)
+                    ? " (it is an error, which cannot be disabled)" : "") + "; run 'netpolc lint --list-checks'");
+        }
+        if (enable) {
+            enabled.addAll(target);
+        } else {
+            enabled.removeAll(target);
+        }
     }
 
     private static boolean isError(String id) {

@@ -179,6 +179,36 @@ class LintCommandTest {
     }
 
     @Test
+    void theNearestConfigurationFileUpFromAPolicyAppliesAndTheCommandLineComesAfterIt() throws IOException {
+        write("repo/.netpolc.toml", "[lint]\ndisable = [\"NP3010\"]\n");
+        write("repo/a/w.net", NP3010);
+        write("repo/b/.netpolc.toml", "[lint]\nfail-on = \"warning\"\n");
+        write("repo/b/w.net", NP3010);
+        Run a = lint("repo/a/w.net");
+        assertEquals(0, a.exitCode(), a.err());
+        assertFalse(a.err().contains("NP3010"), "repo/.netpolc.toml disables it: " + a.err());
+        Run back = lint("--enable", "NP3010", "repo/a/w.net");
+        assertTrue(back.err().contains("warning[NP3010]"), "the command line comes after the file: " + back.err());
+        Run b = lint("repo/b/w.net");
+        assertEquals(1, b.exitCode(), "the nearest file (repo/b) fails on warnings: " + b.err());
+        assertTrue(b.err().contains("warning[NP3010]"), "and only the nearest counts: " + b.err());
+        assertEquals(0, lint("--fail-on", "error", "repo/b/w.net").exitCode(), "--fail-on wins over the file");
+        write("bad/.netpolc.toml", "[lint]\ndisabled = [\"NP3010\"]\n");
+        write("bad/w.net", NP3010);
+        Run bad = lint("bad/w.net");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains(".netpolc.toml': unknown key 'disabled' in [lint]"), bad.err());
+        write("ugly/.netpolc.toml", "[lint\n");
+        write("ugly/w.net", NP3010);
+        Run ugly = lint("ugly/w.net");
+        assertEquals(2, ugly.exitCode(), ugly.err());
+        assertEquals(2, ugly.err().lines().count(), "one line and the usage hint, no stack trace: " + ugly.err());
+        write("code/.netpolc.toml", "[lint]\ndisable = [\"NP2003\"]\n");
+        write("code/w.net", NP3010);
+        assertTrue(lint("code/w.net").err().contains("unknown warning code 'NP2003' in '"), "the file is named");
+    }
+
+    @Test
     void failOnSetsTheThresholdAndWarningsAsErrorsIsFailOnWarning() throws IOException {
         write("w.net", NP3010);
         write("clean.net", CLEAN);
