@@ -69,20 +69,20 @@ final class ApplyCommand implements Command {
                 .desc("work in network namespace NAME (/run/netns/NAME) instead of this host's").get());
         o.addOption(Option.builder("P").longOpt("netns-prefix").hasArg().argName("PREFIX")
                 .desc("the prefix of container namespace names (default: NAME- with --netns, else none)").get());
-        o.addOption(Option.builder("o").longOpt("node").hasArg().argName("NODE")
+        o.addOption(Option.builder().longOpt("node").hasArg().argName("NODE")
                 .desc("the node of a policy with nodes that this host is (as compile --node)").get());
-        o.addOption(Option.builder("f").longOpt("firewall-only")
+        o.addOption(Option.builder().longOpt("firewall-only")
                 .desc("the firewall alone: no links, no sysctls (for a host whose links Docker still builds)").get());
-        o.addOption(Option.builder("s").longOpt("state-dir").hasArg().argName("DIR")
+        o.addOption(Option.builder().longOpt("state-dir").hasArg().argName("DIR")
                 .desc("where the record and lock live (default $NETPOLC_STATE_DIR or /var/lib/netpolc)").get());
         if (!status) {
             o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("LAYOUT")
                     .desc("iptables: docker or owned, instead of the policy's 'layout' setting").get());
-            o.addOption(Option.builder("n").longOpt("dry-run").desc("print the plan and change nothing").get());
-            o.addOption(Option.builder("c").longOpt("confirm").hasArg().argName("SECONDS")
+            o.addOption(Option.builder().longOpt("dry-run").desc("print the plan and change nothing").get());
+            o.addOption(Option.builder().longOpt("confirm").hasArg().argName("SECONDS")
                     .desc("roll back unless 'apply --confirmed' (or 'yes' on standard input) comes in time").get());
             o.addOption(Option.builder("C").longOpt("confirmed").desc("confirm a waiting 'apply --confirm'").get());
-            o.addOption(Option.builder("d").longOpt("down").desc("remove everything netpolc applied").get());
+            o.addOption(Option.builder().longOpt("down").desc("remove everything netpolc applied").get());
             o.addOption(Option.builder().longOpt("allow-empty")
                     .desc("apply a policy that declares nothing (it removes every rule netpolc applied)").get());
         }

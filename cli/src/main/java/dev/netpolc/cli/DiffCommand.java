@@ -63,8 +63,8 @@ final class DiffCommand implements Command {
         o.addOption(OutputFormat.option("text", "json"));
         o.addOption(Option.builder("s").longOpt("saved").hasArg().argName("FILE").desc("compare with a saved dump").get());
         o.addOption(Option.builder("L").longOpt("live").desc("compare with the host's current rules").get());
-        o.addOption(Option.builder("n").longOpt("netns").hasArg().argName("NAME").desc("with --live: inside this network namespace").get());
-        o.addOption(Option.builder().longOpt("node").hasArg().argName("NODE")
+        o.addOption(Option.builder("N").longOpt("netns").hasArg().argName("NAME").desc("with --live: inside this network namespace").get());
+        o.addOption(Option.builder("n").longOpt("node").hasArg().argName("NODE")
                 .desc("the host whose output is compared, required for a policy with nodes").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;

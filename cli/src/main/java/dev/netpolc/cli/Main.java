@@ -24,9 +24,15 @@ public final class Main {
 
     private Main() {}
 
+    /** Every command, in the order the overview lists them. */
+    static List<Command> commands() {
+        return COMMANDS;
+    }
+
     public static void main(String[] args) {
         PrintStream out = Stdout.process();
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Terminal.processStreams = true;
         int code = run(args, System.in, out, err, Path.of("").toAbsolutePath());
         out.flush();
         err.flush();
@@ -280,6 +286,28 @@ public final class Main {
         }
         b.append("\n").append(c.details());
         return b.toString().replace("\r\n", "\n");
+    }
+
+    /**
+     * The base address of the documentation (ending in '/'), which SARIF rules link to:
+     * {@code NETPOLC_DOCS_URL} when set, else the build's {@code netpolc.docs.url}.
+     */
+    static String docsUrl() {
+        String env = System.getenv("NETPOLC_DOCS_URL");
+        String url = env != null && !env.isBlank() ? env : property("docs.url", "https://netpolc.example/docs/");
+        return url.endsWith("/") ? url : url + "/";
+    }
+
+    private static String property(String key, String fallback) {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return fallback;
+        }
+        return p.getProperty(key, fallback);
     }
 
     static String version() {

@@ -18,6 +18,14 @@ final class Sarif {
     private Sarif() {}
 
     static String render(List<Diagnostic> diagnostics, String version) {
+        return render(diagnostics, version, List.of());
+    }
+
+    /**
+     * The report, with the files that could not be read as tool execution notifications of the
+     * run's invocation (which then did not succeed).
+     */
+    static String render(List<Diagnostic> diagnostics, String version, List<LintCommand.Unreadable> unreadable) {
         ObjectNode root = ModelJson.MAPPER.createObjectNode();
         root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         root.put("version", "2.1.0");
@@ -35,8 +43,21 @@ final class Sarif {
             r.put("name", ruleName(code));
             r.putObject("shortDescription").put("text", capitalise(code.summary()) + ".");
             r.putObject("defaultConfiguration").put("level", level(code.defaultSeverity()));
+            r.put("helpUri", helpUri(code));
             r.putObject("help").put("text", "See docs/" + (code.id().startsWith("NP3") ? "checks/" + code.id() + ".md"
                     : "cli.md (diagnostic codes)") + " in the netpolc repository.");
+        }
+        if (!unreadable.isEmpty()) {
+            ObjectNode invocation = run.putArray("invocations").addObject();
+            invocation.put("executionSuccessful", false);
+            ArrayNode notes = invocation.putArray("toolExecutionNotifications");
+            for (LintCommand.Unreadable u : unreadable) {
+                ObjectNode n = notes.addObject();
+                n.put("level", "error");
+                n.putObject("message").put("text", u.message());
+                n.putArray("locations").addObject().putObject("physicalLocation").putObject("artifactLocation")
+                        .put("uri", u.file().replace('\\', '/')).put("uriBaseId", "%SRCROOT%");
+            }
         }
         ArrayNode results = run.putArray("results");
         for (Diagnostic d : diagnostics) {
@@ -65,6 +86,19 @@ final class Sarif {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The address of the page that documents a code (SARIF wants an absolute URI): each lint
+     * check's own page, the table of codes for the others, below {@link Main#docsUrl()}.
+     */
+    static String helpUri(DiagnosticCode code) {
+        return Main.docsUrl() + helpPage(code);
+    }
+
+    /** The page, relative to the docs directory: {@code checks/NP3010.md}, or the table of codes. */
+    static String helpPage(DiagnosticCode code) {
+        return code.id().startsWith("NP3") ? "checks/" + code.id() + ".md" : "cli.md#diagnostic-codes";
     }
 
     private static String level(Severity s) {

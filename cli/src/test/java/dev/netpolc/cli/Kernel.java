@@ -40,20 +40,51 @@ final class Kernel {
     }
 
     private static void requireAll(String test, List<String> missing, String... tools) {
+        String message = missing(test, missing, tools);
+        if (message == null) {
+            return;
+        }
+        if (inCi()) {
+            fail(message + " (CI=true: these tests must run in CI; .ci/run installs what they need)");
+        }
+        skipped(message);
+        Assumptions.abort(message);
+    }
+
+    /** The skip messages printed so far: each is printed once per run, not once per test. */
+    private static final java.util.Set<String> PRINTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Prints the loud line of a skip, the first time this run skips for that reason. */
+    static void skipped(String message) {
+        if (PRINTED.add(message)) {
+            System.err.println("*** SKIPPED: " + message + " (and every other test that needs it) ***");
+        }
+    }
+
+    /** "TEST needs root, nft" for what is missing of root (when asked) and the tools, or null when nothing is. */
+    static String missing(String test, boolean root, String... tools) {
+        List<String> missing = new ArrayList<>();
+        if (root && !isRoot()) {
+            missing.add("root");
+        }
+        return missing(test, missing, tools);
+    }
+
+    private static String missing(String test, List<String> missing, String... tools) {
         for (String tool : tools) {
             if (which(tool) == null) {
                 missing.add(tool);
             }
         }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = test + " needs " + String.join(", ", missing);
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message + " (CI=true: these tests must run in CI; .ci/run installs what they need)");
-        }
-        System.err.println("*** SKIPPED: " + message + " ***");
-        Assumptions.abort(message);
+        return missing.isEmpty() ? null : test + " needs " + String.join(", ", missing);
+    }
+
+    /**
+     * Whether this is CI ({@code CI=true}), where a missing requirement fails. The system property
+     * {@code netpolc.test.ci} overrides the environment, for FreshMachineTest.
+     */
+    static boolean inCi() {
+        return "true".equals(System.getProperty("netpolc.test.ci", System.getenv("CI")));
     }
 
     static boolean isRoot() {
@@ -65,14 +96,24 @@ final class Kernel {
         }
     }
 
+    /**
+     * The tool on the PATH (or in /usr/sbin, /sbin), or null. The system property
+     * {@code netpolc.test.path} replaces both, so that FreshMachineTest can run the kernel tests as on
+     * a machine without the tools.
+     */
     static Path which(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        String fresh = System.getProperty("netpolc.test.path");
+        String path = fresh != null ? fresh : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
             Path p = Path.of(dir, tool);
             if (Files.isExecutable(p)) {
                 return p;
             }
         }
-        for (String dir : List.of("/usr/sbin", "/sbin")) {
+        for (String dir : fresh != null ? List.<String>of() : List.of("/usr/sbin", "/sbin")) {
             Path p = Path.of(dir, tool);
             if (Files.isExecutable(p)) {
                 return p;

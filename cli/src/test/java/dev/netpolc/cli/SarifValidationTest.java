@@ -33,6 +33,9 @@ class SarifValidationTest {
             Run run = Run.netpolc("lint", "--format", "sarif", Repo.display(policy));
             Files.writeString(dir.resolve(Repo.stem(policy).replace('/', '_') + ".sarif"), run.out());
         }
+        // a file that cannot be read: a tool execution notification beside the other file's results
+        Run unreadable = Run.netpolc("lint", "--format", "sarif", "policies/no-such-policy.net", "policies/lint/gateway-not-first.net");
+        Files.writeString(dir.resolve("unreadable.sarif"), unreadable.out());
         // a file with a schema error, so the test proves it would see one
         Files.writeString(dir.resolve("zz-broken.sarif"), "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{}}}]}");
         ProcessBuilder pb = new ProcessBuilder(tool.toString(), "validate", dir.toString()).redirectErrorStream(true);
@@ -43,7 +46,7 @@ class SarifValidationTest {
         String output = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "multitool timed out");
         List<String> errors = output.lines().filter(l -> l.contains(": error ")).toList();
-        assertTrue(output.contains((all.size() + 1) + " files scanned"), output);
+        assertTrue(output.contains((all.size() + 2) + " files scanned"), output);
         assertEquals(1, errors.size(), () -> "expected exactly the planted schema error; the multitool said:\n" + output);
         assertTrue(errors.get(0).contains("zz-broken.sarif") && errors.get(0).contains("'name' is missing"), errors.get(0));
     }

@@ -85,6 +85,8 @@ public enum DiagnosticCode {
     REDUNDANT_RULE("NP3013", Severity.WARNING, "a rule that a later rule with the same verdict makes unnecessary"),
     USELESS_RULE("NP3014", Severity.WARNING, "an allow of what Docker's rules already allow, or a deny of what they already block"),
     OVERLAPPING_RULES("NP3015", Severity.WARNING, "two rules with different verdicts that partly overlap, so their order decides"),
+    UNUSED_SUPPRESSION("NP3016", Severity.WARNING, "an inline suppression that suppresses nothing on the item it precedes"),
+    SUPPRESSION_WITHOUT_REASON("NP3017", Severity.WARNING, "an inline suppression that does not say why"),
 
     // ---- NP4xxx: backends and their validators ----
     VALIDATOR_REJECTED("NP4001", Severity.ERROR, "a target's validator (iptables-restore --test, nft -c, shellcheck) rejected the output");

@@ -20,11 +20,31 @@ public final class DiagnosticRenderer {
     private DiagnosticRenderer() {}
 
     public static String render(List<Diagnostic> diagnostics, Map<String, String> sources) {
+        return render(diagnostics, sources, false);
+    }
+
+    /**
+     * As {@link #render(List, Map)}, with ANSI colours when {@code colour} (for a terminal): the
+     * location in bold, errors in bold red, warnings in bold magenta, the caret line in bold green,
+     * note and help labels in bold cyan. The text is the same but for the escape sequences.
+     */
+    public static String render(List<Diagnostic> diagnostics, Map<String, String> sources, boolean colour) {
         StringBuilder out = new StringBuilder();
         for (Diagnostic d : diagnostics) {
-            render(out, d, sources);
+            render(out, d, sources, colour);
         }
         return out.toString();
+    }
+
+    private static final String RESET = "\u001b[0m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RED = "\u001b[1;31m";
+    private static final String MAGENTA = "\u001b[1;35m";
+    private static final String GREEN = "\u001b[1;32m";
+    private static final String CYAN = "\u001b[1;36m";
+
+    private static String paint(boolean colour, String style, String text) {
+        return colour ? style + text + RESET : text;
     }
 
     /** One summary line, such as "2 errors, 1 warning", or an empty string when there is nothing. */
@@ -45,9 +65,14 @@ public final class DiagnosticRenderer {
     }
 
     static void render(StringBuilder out, Diagnostic d, Map<String, String> sources) {
+        render(out, d, sources, false);
+    }
+
+    static void render(StringBuilder out, Diagnostic d, Map<String, String> sources, boolean colour) {
         SourceSpan s = d.span();
-        out.append(s).append(": ").append(d.severity().label()).append('[').append(d.code().id()).append("]: ")
-                .append(d.message()).append('\n');
+        out.append(paint(colour, BOLD, s + ":")).append(' ')
+                .append(paint(colour, d.isError() ? RED : MAGENTA, d.severity().label() + "[" + d.code().id() + "]:"))
+                .append(' ').append(paint(colour, BOLD, d.message())).append('\n');
         String line = s.isBuiltin() ? null : sourceLine(sources.get(s.file()), s.line());
         if (line != null) {
             int column = s.column() - 1;
@@ -65,12 +90,13 @@ public final class DiagnosticRenderer {
             String gutter = " ".repeat(Math.max(0, 4 - number.length()));
             out.append(gutter).append(number).append(" | ").append(printableLine(line)).append('\n');
             out.append(" ".repeat(gutter.length() + number.length())).append(" | ")
-                    .append(padding(line, Math.min(column, lineLength(line)))).append('^')
-                    .append("~".repeat(Math.max(0, Math.min(length, Math.max(1, lineLength(line) - column)) - 1)))
+                    .append(padding(line, Math.min(column, lineLength(line))))
+                    .append(paint(colour, GREEN, "^"
+                            + "~".repeat(Math.max(0, Math.min(length, Math.max(1, lineLength(line) - column)) - 1))))
                     .append('\n');
         }
         for (Diagnostic.Note n : d.notes()) {
-            out.append(n.kind().label()).append(": ").append(n.message()).append('\n');
+            out.append(paint(colour, CYAN, n.kind().label() + ":")).append(' ').append(n.message()).append('\n');
         }
     }
 

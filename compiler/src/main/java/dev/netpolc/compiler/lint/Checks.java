@@ -32,7 +32,23 @@ public final class Checks {
             new MasqueradeOffNeedsRoute(), new StaticAddressInRange(), new GatewayInRange(), new Docker0WithPrefix(),
             new MtuAboveUplink(), new UnusedInclude(), new EphemeralHostPort(), new GatewayNotFirstAttach(),
             new InternalIpv6NdDropped(), new ShadowedRule(), new RedundantRule(), new UselessRule(),
-            new OverlappingRules());
+            new OverlappingRules(), new ReportedByLinter(DiagnosticCode.UNUSED_SUPPRESSION, "unused-suppression"),
+            new ReportedByLinter(DiagnosticCode.SUPPRESSION_WITHOUT_REASON, "suppression-without-reason"));
+
+    /**
+     * NP3016 and NP3017, about inline suppressions: {@link Linter} reports them once every other
+     * check has run (see {@link Suppressions}); here they are listed, enabled and disabled like the others.
+     */
+    static final class ReportedByLinter extends Check {
+        ReportedByLinter(DiagnosticCode code, String name) {
+            super(code, name);
+        }
+
+        @Override
+        public List<Diagnostic> check(LintContext ctx) {
+            return List.of();
+        }
+    }
 
     /** "line 12 ('allow web -> db')": how a check names another rule. */
     static String describe(PolicyRule r) {
