@@ -1,9 +1,6 @@
 package dev.netpolc.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -74,12 +71,7 @@ public final class GenerateDefinePolicy {
             return;
         }
         String text = generate(shape);
-        if (out.equals("-")) {
-            System.out.write(text.getBytes(StandardCharsets.UTF_8));
-            System.out.flush();
-        } else {
-            Files.writeString(Path.of(out), text, StandardCharsets.UTF_8);
-        }
+        GeneratePolicy.write(text, out);
     }
 
     private static void usage(String problem) {

@@ -77,6 +77,11 @@ public final class GeneratePolicy {
             return;
         }
         String text = generate(shape);
+        write(text, out);
+    }
+
+    /** Writes a generated policy to {@code out}: a file, or standard output for "-". */
+    static void write(String text, String out) throws IOException {
         if (out.equals("-")) {
             System.out.write(text.getBytes(StandardCharsets.UTF_8));
             System.out.flush();
